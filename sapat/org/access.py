@@ -1,0 +1,149 @@
+"""Who may do what, where. The permission matrix below is the single source of truth; the
+README's table is generated from it (`manage.py permission_matrix`).
+
+A role is held in a unit and applies to that unit and everything below it. Permissions in
+INSTITUTION_WIDE apply to the whole institution of the unit the role is held in (the
+structure of one's own university is not secret). Analysts hold their role with no unit:
+read-only, every institution."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+
+class Perm:
+    VIEW_ORG = "org.view"
+    MANAGE_UNITS = "org.manage_units"
+    MANAGE_PEOPLE = "org.manage_people"
+    MANAGE_PROGRAMMES = "org.manage_programmes"
+    ENTER_CONTINGENT = "org.enter_contingent"
+    MANAGE_CALENDAR = "org.manage_calendar"
+    IMPORT_DATA = "org.import"
+    MANAGE_ACCESS = "org.manage_access"
+    VIEW_AUDIT = "core.view_audit"
+
+
+PERM_LABELS = {
+    Perm.VIEW_ORG: _("See the structure, people and programmes"),
+    Perm.MANAGE_UNITS: _("Create, rename, move and close units"),
+    Perm.MANAGE_PEOPLE: _("Keep staff records and positions"),
+    Perm.MANAGE_PROGRAMMES: _("Keep programmes and student groups"),
+    Perm.ENTER_CONTINGENT: _("Enter contingent figures"),
+    Perm.MANAGE_CALENDAR: _("Keep academic years and semesters"),
+    Perm.IMPORT_DATA: _("Import from XLSX or CSV"),
+    Perm.MANAGE_ACCESS: _("Manage accounts and roles"),
+    Perm.VIEW_AUDIT: _("Read the audit log"),
+}
+
+ALL_PERMS = frozenset(PERM_LABELS)
+INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG})
+# Roles that may never write, whatever a future matrix row says.
+READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
+
+MATRIX: dict[str, frozenset[str]] = {
+    Role.ADMIN: ALL_PERMS,
+    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
+    Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
+    Role.UNIT_HEAD: frozenset(
+        {Perm.VIEW_ORG, Perm.MANAGE_UNITS, Perm.MANAGE_PEOPLE, Perm.MANAGE_PROGRAMMES, Perm.ENTER_CONTINGENT,
+         Perm.VIEW_AUDIT}
+    ),
+    Role.UNIT_QUALITY: frozenset({Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT}),
+    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
+    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
+    Role.STAFF: frozenset({Perm.VIEW_ORG}),
+    # Experts see only what an accreditation project grants them; nothing of the organisation.
+    Role.EXPERT: frozenset(),
+    Role.ANALYST: frozenset({Perm.VIEW_ORG}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int | None
+    unit_path: str | None
+    institution_id: int | None  # None: every institution (analyst)
+
+
+def grants(user) -> list[Grant]:
+    """The user's roles in force today, read once per request and kept on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_sapat_grants", None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    rows = (
+        user.role_assignments.filter(valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("role", "unit_id", "unit__path", "unit__institution_id")
+    )
+    user._sapat_grants = [Grant(*row) for row in rows]
+    return user._sapat_grants
+
+
+def _grants_with(user, perm: str) -> list[Grant]:
+    return [g for g in grants(user) if perm in MATRIX.get(g.role, ()) and not (
+        g.role in READ_ONLY_ROLES and perm != Perm.VIEW_ORG
+    )]
+
+
+def _covers(grant: Grant, perm: str, unit) -> bool:
+    if grant.institution_id is None:
+        return True
+    if perm in INSTITUTION_WIDE:
+        return unit.institution_id == grant.institution_id
+    return unit.path.startswith(grant.unit_path)
+
+
+def can(user, perm: str, unit=None) -> bool:
+    """May `user` use `perm` on a record of `unit` (or anywhere at all, with no unit)?"""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    held = _grants_with(user, perm)
+    if unit is None:
+        return bool(held)
+    return any(_covers(g, perm, unit) for g in held)
+
+
+def require(user, perm: str, unit=None) -> None:
+    if not can(user, perm, unit):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+
+
+def unit_q(user, perm: str, prefix: str = "unit") -> Q:
+    """A filter for records whose unit (reached by `prefix`) lies in the user's scope."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    sep = "__" if prefix else ""
+    q = Q(pk__in=[])
+    for g in _grants_with(user, perm):
+        if g.institution_id is None:
+            return Q()
+        if perm in INSTITUTION_WIDE:
+            q |= Q(**{f"{prefix}{sep}institution_id": g.institution_id})
+        else:
+            q |= Q(**{f"{prefix}{sep}path__startswith": g.unit_path})
+    return q
+
+
+def institution_ids(user, perm: str = Perm.VIEW_ORG) -> set[int] | None:
+    """Institutions the user may see; None means all of them."""
+    if getattr(user, "is_superuser", False):
+        return None
+    ids = set()
+    for g in _grants_with(user, perm):
+        if g.institution_id is None:
+            return None
+        ids.add(g.institution_id)
+    return ids
+
+
+def roles_held(user) -> set[str]:
+    return {g.role for g in grants(user)}

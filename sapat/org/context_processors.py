@@ -1,0 +1,22 @@
+from . import access
+from .access import Perm
+from .selectors import current_institution, institutions_for
+
+
+def navigation(request):
+    """What the navigation bar needs: the institution in view and which modules to show."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    visible_ids = access.institution_ids(user)
+    several = visible_ids is None or len(visible_ids) > 1
+    return {
+        "current_institution": current_institution(request),
+        "switchable_institutions": list(institutions_for(user)) if several else [],
+        "nav": {
+            "org": access.can(user, Perm.VIEW_ORG),
+            "import": access.can(user, Perm.IMPORT_DATA),
+            "audit": access.can(user, Perm.VIEW_AUDIT),
+            "access": access.can(user, Perm.MANAGE_ACCESS),
+        },
+    }
