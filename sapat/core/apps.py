@@ -32,10 +32,12 @@ def _unicode_sqlite(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         connection.connection.create_function("like", 2, _like, deterministic=True)
         connection.connection.create_function("like", 3, _like, deterministic=True)
-        connection.connection.create_function("lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
-                                              deterministic=True)
-        connection.connection.create_function("upper", 1, lambda s: s.upper() if isinstance(s, str) else s,
-                                              deterministic=True)
+        connection.connection.create_function(
+            "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
+        )
+        connection.connection.create_function(
+            "upper", 1, lambda s: s.upper() if isinstance(s, str) else s, deterministic=True
+        )
 
 
 class CoreConfig(AppConfig):

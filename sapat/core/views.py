@@ -35,8 +35,7 @@ def set_language(request):
     user_set_language(user=request.user, language=language)
     translation.activate(language)
     response = redirect(target)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                        samesite="Lax")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
     return response
 
 

@@ -50,8 +50,14 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
-        {Perm.VIEW_ORG, Perm.MANAGE_UNITS, Perm.MANAGE_PEOPLE, Perm.MANAGE_PROGRAMMES, Perm.ENTER_CONTINGENT,
-         Perm.VIEW_AUDIT}
+        {
+            Perm.VIEW_ORG,
+            Perm.MANAGE_UNITS,
+            Perm.MANAGE_PEOPLE,
+            Perm.MANAGE_PROGRAMMES,
+            Perm.ENTER_CONTINGENT,
+            Perm.VIEW_AUDIT,
+        }
     ),
     Role.UNIT_QUALITY: frozenset({Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT}),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
@@ -89,9 +95,11 @@ def grants(user) -> list[Grant]:
 
 
 def _grants_with(user, perm: str) -> list[Grant]:
-    return [g for g in grants(user) if perm in MATRIX.get(g.role, ()) and not (
-        g.role in READ_ONLY_ROLES and perm != Perm.VIEW_ORG
-    )]
+    return [
+        g
+        for g in grants(user)
+        if perm in MATRIX.get(g.role, ()) and not (g.role in READ_ONLY_ROLES and perm != Perm.VIEW_ORG)
+    ]
 
 
 def _covers(grant: Grant, perm: str, unit) -> bool:

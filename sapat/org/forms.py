@@ -50,7 +50,14 @@ class UnitForm(ScopedForm):
     class Meta:
         model = Unit
         fields = [
-            "parent", "unit_type", "code", "name_ky", "name_ru", "name_en", "head", "quality_responsible",
+            "parent",
+            "unit_type",
+            "code",
+            "name_ky",
+            "name_ru",
+            "name_en",
+            "head",
+            "quality_responsible",
             "opened_on",
         ]
 
@@ -60,9 +67,7 @@ class UnitForm(ScopedForm):
             del self.fields["parent"]  # the institution's top unit stays on top
         elif self.instance.pk:
             # Not under itself or its own sub-units.
-            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
-                path__startswith=self.instance.path
-            )
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(path__startswith=self.instance.path)
 
 
 class PersonForm(ScopedForm):
@@ -71,8 +76,17 @@ class PersonForm(ScopedForm):
     class Meta:
         model = Person
         fields = [
-            "last_name", "first_name", "middle_name", "gender", "unit", "staff_category", "degree",
-            "academic_title", "email", "phone", "left_on",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "gender",
+            "unit",
+            "staff_category",
+            "degree",
+            "academic_title",
+            "email",
+            "phone",
+            "left_on",
         ]
 
 
@@ -86,7 +100,9 @@ class PositionForm(ScopedForm):
 
 class AccountForm(forms.Form):
     username = forms.RegexField(
-        label=_("user name"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("user name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
     )
     email = forms.EmailField(label=_("e-mail"), required=False)
@@ -126,8 +142,18 @@ class ProgrammeForm(ScopedForm):
 
     class Meta:
         model = Programme
-        fields = ["code", "name_ky", "name_ru", "name_en", "level", "study_form", "language", "unit", "leader",
-                  "is_active"]
+        fields = [
+            "code",
+            "name_ky",
+            "name_ru",
+            "name_en",
+            "level",
+            "study_form",
+            "language",
+            "unit",
+            "leader",
+            "is_active",
+        ]
 
 
 class StudentGroupForm(forms.ModelForm):

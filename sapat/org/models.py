@@ -68,7 +68,11 @@ class Unit(Trilingual, TimeStamped):
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="units"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -79,8 +83,12 @@ class Unit(Trilingual, TimeStamped):
         "Person", verbose_name=_("head"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     quality_responsible = models.ForeignKey(
-        "Person", verbose_name=_("responsible for quality"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "Person",
+        verbose_name=_("responsible for quality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -148,7 +156,10 @@ class Person(TimeStamped):
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="people"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("main unit"), on_delete=models.PROTECT, related_name="members",
+        Unit,
+        verbose_name=_("main unit"),
+        on_delete=models.PROTECT,
+        related_name="members",
         help_text=_("The unit whose records this person belongs to."),
     )
     last_name = models.CharField(_("last name"), max_length=100)
@@ -159,12 +170,14 @@ class Person(TimeStamped):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     staff_category = models.CharField(_("staff category"), max_length=24, choices=StaffCategory.choices)
     degree = models.CharField(_("academic degree"), max_length=16, choices=Degree.choices, blank=True)
-    academic_title = models.CharField(
-        _("academic title"), max_length=24, choices=AcademicTitle.choices, blank=True
-    )
+    academic_title = models.CharField(_("academic title"), max_length=24, choices=AcademicTitle.choices, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="person",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
@@ -362,7 +375,11 @@ class Programme(Trilingual, TimeStamped):
     study_form = models.CharField(_("form of study"), max_length=16, choices=StudyForm.choices)
     language = models.CharField(_("language of instruction"), max_length=8, choices=TeachingLanguage.choices)
     leader = models.ForeignKey(
-        Person, verbose_name=_("programme leader"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("programme leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_programmes",
     )
     is_active = models.BooleanField(_("admits students"), default=True)
@@ -448,6 +465,9 @@ class ContingentFigure(TimeStamped):
     def clean(self):
         if self.employed is not None and self.graduated is not None and self.employed > self.graduated:
             raise ValidationError({"employed": _("There cannot be more employed graduates than graduates.")})
-        if self.programme_id and self.academic_year_id:
-            if self.programme.institution_id != self.academic_year.institution_id:
-                raise ValidationError({"academic_year": _("The academic year belongs to another institution.")})
+        if (
+            self.programme_id
+            and self.academic_year_id
+            and self.programme.institution_id != self.academic_year.institution_id
+        ):
+            raise ValidationError({"academic_year": _("The academic year belongs to another institution.")})

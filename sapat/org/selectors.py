@@ -42,9 +42,7 @@ def programmes_for(user, perm=Perm.VIEW_ORG):
 
 
 def groups_for(user, perm=Perm.VIEW_ORG):
-    return StudentGroup.objects.filter(access.unit_q(user, perm, prefix="programme__unit")).select_related(
-        "programme"
-    )
+    return StudentGroup.objects.filter(access.unit_q(user, perm, prefix="programme__unit")).select_related("programme")
 
 
 def contingent_for(user, perm=Perm.VIEW_ORG):
@@ -128,8 +126,11 @@ def search_people(qs, query: str):
         return qs
     q = Q()
     for word in query.split():
-        q &= Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(middle_name__icontains=word) | Q(
-            email__icontains=word
+        q &= (
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(middle_name__icontains=word)
+            | Q(email__icontains=word)
         )
     return qs.filter(q)
 
@@ -138,7 +139,9 @@ def search_programmes(qs, query: str):
     if not query:
         return qs
     return qs.filter(
-        Q(code__icontains=query) | Q(name_ky__icontains=query) | Q(name_ru__icontains=query)
+        Q(code__icontains=query)
+        | Q(name_ky__icontains=query)
+        | Q(name_ru__icontains=query)
         | Q(name_en__icontains=query)
     )
 

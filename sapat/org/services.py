@@ -134,8 +134,9 @@ def account_create(*, actor, person: Person, username: str, email: str = "", pas
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     password = password or secrets.token_urlsafe(12)
-    user = User(username=username, email=email or person.email, first_name=person.first_name,
-                last_name=person.last_name)
+    user = User(
+        username=username, email=email or person.email, first_name=person.first_name, last_name=person.last_name
+    )
     user.set_password(password)
     save_audited(actor, user, validate=False)
     person.user = user
@@ -204,9 +205,7 @@ def academic_year_save(*, actor, year: AcademicYear) -> AcademicYear:
 
 @transaction.atomic
 def semester_save(*, actor, semester: Semester) -> Semester:
-    return _save_in_scope(
-        actor, Perm.MANAGE_CALENDAR, semester, lambda s: _root_unit(s.academic_year.institution_id)
-    )
+    return _save_in_scope(actor, Perm.MANAGE_CALENDAR, semester, lambda s: _root_unit(s.academic_year.institution_id))
 
 
 @transaction.atomic

@@ -34,4 +34,3 @@ urlpatterns = [
     path("academic-years/<int:year_pk>/semesters/new/", views.semester_edit, name="semester_add"),
     path("academic-years/<int:year_pk>/semesters/<int:pk>/edit/", views.semester_edit, name="semester_edit"),
 ]
-

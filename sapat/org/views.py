@@ -14,8 +14,8 @@ from . import access, selectors, services
 from .access import Perm
 from .choices import ProgrammeLevel, StaffCategory, StudyForm
 from .forms import (
-    AccountForm,
     AcademicYearForm,
+    AccountForm,
     ContingentForm,
     PersonForm,
     PositionForm,
@@ -89,9 +89,12 @@ def unit_edit(request, pk):
     access.require(request.user, Perm.MANAGE_UNITS, unit)
     form = UnitForm(request.POST or None, instance=unit, user=request.user, institution=unit.institution)
     return save_form(
-        request, form, lambda u: services.unit_update(actor=request.user, unit=u),
+        request,
+        form,
+        lambda u: services.unit_update(actor=request.user, unit=u),
         success_url=lambda u: reverse("unit_detail", args=[u.pk]),
-        template="org/form.html", context={"title": _("Edit unit"), "back": unit},
+        template="org/form.html",
+        context={"title": _("Edit unit"), "back": unit},
     )
 
 
@@ -99,12 +102,14 @@ def unit_edit(request, pk):
 def unit_add(request, pk):
     parent = selectors.unit_detail(request.user, pk)
     access.require(request.user, Perm.MANAGE_UNITS, parent)
-    form = UnitForm(request.POST or None, initial={"parent": parent}, user=request.user,
-                    institution=parent.institution)
+    form = UnitForm(request.POST or None, initial={"parent": parent}, user=request.user, institution=parent.institution)
     return save_form(
-        request, form, lambda u: services.unit_create(actor=request.user, unit=u),
+        request,
+        form,
+        lambda u: services.unit_create(actor=request.user, unit=u),
         success_url=lambda u: reverse("unit_detail", args=[u.pk]),
-        template="org/form.html", context={"title": _("New unit"), "back": parent},
+        template="org/form.html",
+        context={"title": _("New unit"), "back": parent},
     )
 
 
@@ -152,10 +157,14 @@ def person_list(request):
         people = people.filter(staff_category=category)
     page = paginate(request, selectors.people_with_current_positions(people))
     context = {
-        "page": page, "query": query, "category": category, "unit_id": unit_id,
+        "page": page,
+        "query": query,
+        "category": category,
+        "unit_id": unit_id,
         "categories": StaffCategory.choices,
-        "units": selectors.units_for(request.user).filter(institution=institution).only("id", "code", "name_ky",
-                                                                                         "name_ru", "name_en"),
+        "units": selectors.units_for(request.user)
+        .filter(institution=institution)
+        .only("id", "code", "name_ky", "name_ru", "name_en"),
         "can_add": access.can(request.user, Perm.MANAGE_PEOPLE),
     }
     return render(request, "org/person_list.html", context)
@@ -180,12 +189,16 @@ def person_detail(request, pk):
 def person_add(request):
     access.require(request.user, Perm.MANAGE_PEOPLE)
     institution = _institution(request)
-    form = PersonForm(request.POST or None, user=request.user, institution=institution,
-                      initial={"unit": request.GET.get("unit")})
+    form = PersonForm(
+        request.POST or None, user=request.user, institution=institution, initial={"unit": request.GET.get("unit")}
+    )
     return save_form(
-        request, form, lambda p: services.person_save(actor=request.user, person=p),
+        request,
+        form,
+        lambda p: services.person_save(actor=request.user, person=p),
         success_url=lambda p: reverse("person_detail", args=[p.pk]),
-        template="org/form.html", context={"title": _("New person")},
+        template="org/form.html",
+        context={"title": _("New person")},
     )
 
 
@@ -195,9 +208,12 @@ def person_edit(request, pk):
     access.require(request.user, Perm.MANAGE_PEOPLE, person.unit)
     form = PersonForm(request.POST or None, instance=person, user=request.user, institution=person.institution)
     return save_form(
-        request, form, lambda p: services.person_save(actor=request.user, person=p),
+        request,
+        form,
+        lambda p: services.person_save(actor=request.user, person=p),
         success_url=lambda p: reverse("person_detail", args=[p.pk]),
-        template="org/form.html", context={"title": _("Edit person"), "back": person},
+        template="org/form.html",
+        context={"title": _("Edit person"), "back": person},
     )
 
 
@@ -205,12 +221,20 @@ def person_edit(request, pk):
 def position_add(request, pk):
     person = selectors.get_visible(selectors.people_for(request.user), pk=pk)
     access.require(request.user, Perm.MANAGE_PEOPLE)
-    form = PositionForm(request.POST or None, instance=Position(person=person), user=request.user,
-                        institution=person.institution, initial={"unit": person.unit_id})
+    form = PositionForm(
+        request.POST or None,
+        instance=Position(person=person),
+        user=request.user,
+        institution=person.institution,
+        initial={"unit": person.unit_id},
+    )
     return save_form(
-        request, form, lambda p: services.position_save(actor=request.user, position=p),
+        request,
+        form,
+        lambda p: services.position_save(actor=request.user, position=p),
         success_url=reverse("person_detail", args=[person.pk]),
-        template="org/form.html", context={"title": _("New position"), "back": person},
+        template="org/form.html",
+        context={"title": _("New position"), "back": person},
     )
 
 
@@ -224,12 +248,16 @@ def _position(request, pk):
 def position_edit(request, pk):
     position = _position(request, pk)
     access.require(request.user, Perm.MANAGE_PEOPLE, position.unit)
-    form = PositionForm(request.POST or None, instance=position, user=request.user,
-                        institution=position.unit.institution)
+    form = PositionForm(
+        request.POST or None, instance=position, user=request.user, institution=position.unit.institution
+    )
     return save_form(
-        request, form, lambda p: services.position_save(actor=request.user, position=p),
+        request,
+        form,
+        lambda p: services.position_save(actor=request.user, position=p),
         success_url=reverse("person_detail", args=[position.person_id]),
-        template="org/form.html", context={"title": _("Edit position"), "back": position.person},
+        template="org/form.html",
+        context={"title": _("Edit position"), "back": position.person},
     )
 
 
@@ -263,8 +291,12 @@ def account_add(request, pk):
                 % {"name": user.username, "password": password},
             )
             return redirect("person_detail", pk=person.pk)
-    return render(request, "org/form.html", {"form": form, "title": _("Open an account"), "back": person},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "org/form.html",
+        {"form": form, "title": _("Open an account"), "back": person},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -274,12 +306,20 @@ def role_add(request, pk):
     if not person.user_id:
         messages.error(request, _("Open an account for this person first."))
         return redirect("person_detail", pk=person.pk)
-    form = RoleForm(request.POST or None, instance=RoleAssignment(user=person.user), user=request.user,
-                    institution=person.institution, initial={"unit": person.unit_id})
+    form = RoleForm(
+        request.POST or None,
+        instance=RoleAssignment(user=person.user),
+        user=request.user,
+        institution=person.institution,
+        initial={"unit": person.unit_id},
+    )
     return save_form(
-        request, form, lambda r: services.role_grant(actor=request.user, assignment=r),
+        request,
+        form,
+        lambda r: services.role_grant(actor=request.user, assignment=r),
         success_url=reverse("person_detail", args=[person.pk]),
-        template="org/form.html", context={"title": _("Grant a role"), "back": person},
+        template="org/form.html",
+        context={"title": _("Grant a role"), "back": person},
     )
 
 
@@ -288,7 +328,9 @@ def role_add(request, pk):
 def role_end(request, pk):
     assignment = selectors.get_visible(
         RoleAssignment.objects.filter(access.unit_q(request.user, Perm.MANAGE_ACCESS)).select_related(
-            "unit", "user__person"), pk=pk,
+            "unit", "user__person"
+        ),
+        pk=pk,
     )
     services.role_end(actor=request.user, assignment=assignment)
     messages.success(request, _("The role has ended."))
@@ -325,8 +367,12 @@ def programme_list(request):
     if form in StudyForm.values:
         programmes = programmes.filter(study_form=form)
     context = {
-        "page": paginate(request, programmes), "query": query, "level": level, "study_form": form,
-        "levels": ProgrammeLevel.choices, "forms": StudyForm.choices,
+        "page": paginate(request, programmes),
+        "query": query,
+        "level": level,
+        "study_form": form,
+        "levels": ProgrammeLevel.choices,
+        "forms": StudyForm.choices,
         "can_add": access.can(request.user, Perm.MANAGE_PROGRAMMES),
     }
     return render(request, "org/programme_list.html", context)
@@ -352,9 +398,12 @@ def programme_add(request):
     access.require(request.user, Perm.MANAGE_PROGRAMMES)
     form = ProgrammeForm(request.POST or None, user=request.user, institution=_institution(request))
     return save_form(
-        request, form, lambda p: services.programme_save(actor=request.user, programme=p),
+        request,
+        form,
+        lambda p: services.programme_save(actor=request.user, programme=p),
         success_url=lambda p: reverse("programme_detail", args=[p.pk]),
-        template="org/form.html", context={"title": _("New programme")},
+        template="org/form.html",
+        context={"title": _("New programme")},
     )
 
 
@@ -367,12 +416,14 @@ def _programme_to_manage(request, pk, perm=Perm.MANAGE_PROGRAMMES) -> Programme:
 @login_required
 def programme_edit(request, pk):
     programme = _programme_to_manage(request, pk)
-    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user,
-                         institution=programme.institution)
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user, institution=programme.institution)
     return save_form(
-        request, form, lambda p: services.programme_save(actor=request.user, programme=p),
+        request,
+        form,
+        lambda p: services.programme_save(actor=request.user, programme=p),
         success_url=lambda p: reverse("programme_detail", args=[p.pk]),
-        template="org/form.html", context={"title": _("Edit programme"), "back": programme},
+        template="org/form.html",
+        context={"title": _("Edit programme"), "back": programme},
     )
 
 
@@ -381,9 +432,12 @@ def group_add(request, pk):
     programme = _programme_to_manage(request, pk)
     form = StudentGroupForm(request.POST or None, instance=StudentGroup(programme=programme))
     return save_form(
-        request, form, lambda g: services.group_save(actor=request.user, group=g),
+        request,
+        form,
+        lambda g: services.group_save(actor=request.user, group=g),
         success_url=reverse("programme_detail", args=[programme.pk]),
-        template="org/form.html", context={"title": _("New student group"), "back": programme},
+        template="org/form.html",
+        context={"title": _("New student group"), "back": programme},
     )
 
 
@@ -393,9 +447,12 @@ def group_edit(request, pk):
     programme = _programme_to_manage(request, group.programme_id)
     form = StudentGroupForm(request.POST or None, instance=group)
     return save_form(
-        request, form, lambda g: services.group_save(actor=request.user, group=g),
+        request,
+        form,
+        lambda g: services.group_save(actor=request.user, group=g),
         success_url=reverse("programme_detail", args=[programme.pk]),
-        template="org/form.html", context={"title": _("Edit student group"), "back": programme},
+        template="org/form.html",
+        context={"title": _("Edit student group"), "back": programme},
     )
 
 
@@ -404,12 +461,18 @@ def contingent_edit(request, pk):
     programme = _programme_to_manage(request, pk, Perm.ENTER_CONTINGENT)
     year_id = request.GET.get("year") or request.POST.get("academic_year")
     existing = programme.contingent.filter(academic_year_id=year_id).first() if str(year_id).isdigit() else None
-    form = ContingentForm(request.POST or None, instance=existing or programme.contingent.model(programme=programme),
-                          institution=programme.institution)
+    form = ContingentForm(
+        request.POST or None,
+        instance=existing or programme.contingent.model(programme=programme),
+        institution=programme.institution,
+    )
     return save_form(
-        request, form, lambda f: services.contingent_save(actor=request.user, figure=f),
+        request,
+        form,
+        lambda f: services.contingent_save(actor=request.user, figure=f),
         success_url=reverse("programme_detail", args=[programme.pk]),
-        template="org/form.html", context={"title": _("Contingent figures"), "back": programme},
+        template="org/form.html",
+        context={"title": _("Contingent figures"), "back": programme},
     )
 
 
@@ -431,13 +494,19 @@ def academic_year_list(request):
 @login_required
 def academic_year_edit(request, pk=None):
     institution = _institution(request)
-    year = (selectors.get_visible(selectors.academic_years_for(request.user), pk=pk) if pk
-            else AcademicYear(institution=institution))
+    year = (
+        selectors.get_visible(selectors.academic_years_for(request.user), pk=pk)
+        if pk
+        else AcademicYear(institution=institution)
+    )
     form = AcademicYearForm(request.POST or None, instance=year)
     return save_form(
-        request, form, lambda y: services.academic_year_save(actor=request.user, year=y),
+        request,
+        form,
+        lambda y: services.academic_year_save(actor=request.user, year=y),
         success_url=reverse("academic_year_list"),
-        template="org/form.html", context={"title": _("Academic year")},
+        template="org/form.html",
+        context={"title": _("Academic year")},
     )
 
 
@@ -447,8 +516,10 @@ def semester_edit(request, year_pk, pk=None):
     semester = selectors.get_visible(year.semesters.all(), pk=pk) if pk else Semester(academic_year=year)
     form = SemesterForm(request.POST or None, instance=semester)
     return save_form(
-        request, form, lambda s: services.semester_save(actor=request.user, semester=s),
+        request,
+        form,
+        lambda s: services.semester_save(actor=request.user, semester=s),
         success_url=reverse("academic_year_list"),
-        template="org/form.html", context={"title": _("Semester")},
+        template="org/form.html",
+        context={"title": _("Semester")},
     )
-

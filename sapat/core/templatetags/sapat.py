@@ -42,7 +42,6 @@ def change_rows(entry):
     return rows
 
 
-
 @register.filter
 def record_type(content_type):
     model = content_type.model_class()
