@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("institution/", views.switch_institution, name="switch_institution"),
@@ -33,4 +33,7 @@ urlpatterns = [
     path("academic-years/<int:pk>/edit/", views.academic_year_edit, name="academic_year_edit"),
     path("academic-years/<int:year_pk>/semesters/new/", views.semester_edit, name="semester_add"),
     path("academic-years/<int:year_pk>/semesters/<int:pk>/edit/", views.semester_edit, name="semester_edit"),
+    path("import/", import_views.import_index, name="import_index"),
+    path("import/<str:kind>/", import_views.import_upload, name="import_upload"),
+    path("import/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
 ]

@@ -164,6 +164,7 @@ def person_list(request):
         "categories": StaffCategory.choices,
         "units": selectors.units_for(request.user)
         .filter(institution=institution)
+        .select_related(None)
         .only("id", "code", "name_ky", "name_ru", "name_en"),
         "can_add": access.can(request.user, Perm.MANAGE_PEOPLE),
     }
