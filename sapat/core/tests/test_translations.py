@@ -1,0 +1,33 @@
+"""A message without a translation fails the build, in every language."""
+
+import shutil
+
+import pytest
+from django.conf import settings
+
+from sapat.core import i18n_catalogues
+
+LOCALE = settings.BASE_DIR / "locale"
+
+
+@pytest.fixture(scope="module")
+def fresh_catalogues(tmp_path_factory):
+    """The committed catalogues with every string now in the code merged in."""
+    target = tmp_path_factory.mktemp("i18n") / "locale"
+    shutil.copytree(LOCALE, target)
+    i18n_catalogues.extract(target)
+    return target
+
+
+@pytest.mark.parametrize("language", i18n_catalogues.LANGUAGES)
+def test_every_interface_string_is_translated(fresh_catalogues, language):
+    stats = i18n_catalogues.statistics(i18n_catalogues.po_path(fresh_catalogues, language))
+    assert "untranslated" not in stats and "fuzzy" not in stats and "error" not in stats, stats
+
+
+@pytest.mark.parametrize("language", i18n_catalogues.LANGUAGES)
+def test_compiled_catalogues_match_their_sources(language):
+    po = i18n_catalogues.po_path(LOCALE, language)
+    assert po.with_suffix(".mo").read_bytes() == i18n_catalogues.compile_to_bytes(po), (
+        f"{language}: run `python manage.py update_messages`"
+    )
