@@ -32,3 +32,11 @@ def test_detail_pages_render(client, world):
         reverse("record_history", args=["org", "unit", world.fac_a.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_readme_carries_the_current_permission_matrix():
+    from django.conf import settings
+
+    from sapat.org.management.commands.permission_matrix import matrix_markdown
+
+    assert matrix_markdown() in (settings.BASE_DIR / "README.md").read_text()
