@@ -60,7 +60,9 @@ def scope_unit_id(instance):
     return getattr(person, "unit_id", None)
 
 
-def record(*, actor, instance, action, before=None, after=None, note="") -> AuditEntry | None:
+def record(*, actor, instance, action, before=None, after=None, note="", unit_id=None) -> AuditEntry | None:
+    """Log one change. `unit_id` names the scope when the record cannot tell it yet (an
+    account opened for a person before the person is linked to it)."""
     changes = _diff(before or {}, after or {})
     if action == AuditAction.UPDATE and not changes and not note:
         return None
@@ -71,7 +73,7 @@ def record(*, actor, instance, action, before=None, after=None, note="") -> Audi
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
-        unit_id=scope_unit_id(instance),
+        unit_id=unit_id if unit_id is not None else scope_unit_id(instance),
         changes=changes,
         note=note[:300],
     )
@@ -84,7 +86,7 @@ def _actor_name(actor) -> str:
     return f"{person.full_name} ({actor.username})" if person else actor.username
 
 
-def save_audited(actor, instance, *, note="", validate=True):
+def save_audited(actor, instance, *, note="", validate=True, unit_id=None):
     """Validate, save and log one record; creation and change are told apart by the
     record's state, and the values before are read back from the database."""
     creating = instance._state.adding
@@ -99,6 +101,7 @@ def save_audited(actor, instance, *, note="", validate=True):
         before=before,
         after=snapshot(instance),
         note=note,
+        unit_id=unit_id,
     )
     return instance
 

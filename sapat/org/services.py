@@ -1,10 +1,12 @@
 """Every write to the organisation goes through here: permission first, then validation,
 then the save and its audit log entry, in one transaction."""
 
+import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,7 +90,8 @@ def unit_close(*, actor, unit: Unit, closed_on=None) -> Unit:
     if unit.parent_id is None:
         raise ValidationError(_("The institution's top unit cannot be closed."))
     closed_on = closed_on or timezone.localdate()
-    open_children = unit.children.filter(closed_on__isnull=True).exists()
+    # A sub-unit closing later than this one is still open on the closing day.
+    open_children = unit.children.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=closed_on)).exists()
     if open_children:
         raise ValidationError(_("Close or move its sub-units first."))
     unit.closed_on = closed_on
@@ -138,7 +141,8 @@ def account_create(*, actor, person: Person, username: str, email: str = "", pas
         username=username, email=email or person.email, first_name=person.first_name, last_name=person.last_name
     )
     user.set_password(password)
-    save_audited(actor, user, validate=False)
+    # Not linked to the person yet: name the scope, or only a superuser could read the entry.
+    save_audited(actor, user, validate=False, unit_id=person.unit_id)
     person.user = user
     save_audited(actor, person)
     return user, password
@@ -176,9 +180,12 @@ def role_end(*, actor, assignment: RoleAssignment) -> RoleAssignment:
             raise PermissionDenied(_("Only a system administrator can change access to every institution."))
     else:
         access.require(actor, Perm.MANAGE_ACCESS, assignment.unit)
-    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    today = timezone.localdate()
+    if assignment.valid_until is not None and assignment.valid_until < today:
+        return assignment  # already over: moving its end would rewrite who could do what, when
+    yesterday = today - datetime.timedelta(days=1)
     assignment.valid_until = max(yesterday, assignment.valid_from)
-    if assignment.valid_until >= timezone.localdate():
+    if assignment.valid_until >= today:
         # Granted today: end it by moving its start into the past too.
         assignment.valid_from = assignment.valid_until = yesterday
     return save_audited(actor, assignment)
