@@ -26,6 +26,7 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        # Keep the cookie in step with the account, so the next sign-in page is in that language.
         if (
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
             and getattr(request, "user", None)
