@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InstitutionKind(models.TextChoices):
@@ -90,7 +91,7 @@ class Post(models.TextChoices):
 class ProgrammeLevel(models.TextChoices):
     SECONDARY_VOCATIONAL = "sve", _("Secondary vocational")
     BACHELOR = "bachelor", _("Bachelor")
-    SPECIALIST = "specialist", _("Specialist")
+    SPECIALIST = "specialist", pgettext_lazy("programme level", "Specialist")
     MASTER = "master", _("Master")
     PHD = "phd", _("PhD / doctoral")
     ADDITIONAL = "additional", _("Additional education")

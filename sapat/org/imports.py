@@ -57,7 +57,8 @@ class RowFailed(Exception):
 
 
 def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().rstrip("*").strip().casefold()
+    """Compare headers and values loosely: case, spacing, a trailing "*" and ё/е do not matter."""
+    return re.sub(r"\s+", " ", str(text or "")).strip().rstrip("*").strip().casefold().replace("ё", "е")
 
 
 class ChoiceColumn(forms.CharField):
