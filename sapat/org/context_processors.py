@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from . import access
 from .access import Perm
 from .selectors import current_institution, institutions_for
@@ -5,12 +7,15 @@ from .selectors import current_institution, institutions_for
 
 def navigation(request):
     """What the navigation bar needs: the institution in view and which modules to show."""
+    # Each language is offered under its own name, whatever the current one is.
+    common = {"interface_languages": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return common
     visible_ids = access.institution_ids(user)
     several = visible_ids is None or len(visible_ids) > 1
     return {
+        **common,
         "current_institution": current_institution(request),
         "switchable_institutions": list(institutions_for(user)) if several else [],
         "nav": {
