@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -31,16 +32,27 @@ class ScopedForm(forms.ModelForm):
         self.user, self.institution = user, institution
         for name, perm in self.unit_fields.items():
             if name in self.fields:
-                self.fields[name].queryset = selectors.units_for(user, perm).filter(
-                    institution=institution, closed_on__isnull=True
+                self.fields[name].queryset = self._keeping_current(
+                    name,
+                    selectors.units_for(user, perm).filter(institution=institution, closed_on__isnull=True),
                 )
         people = selectors.people_for(user).filter(institution=institution, left_on__isnull=True)
         for name in self.person_fields:
             if name in self.fields:
-                self.fields[name].queryset = people
+                self.fields[name].queryset = self._keeping_current(name, people)
         for field in self.fields.values():
             if isinstance(field.widget, forms.DateInput):
                 field.widget = DATE
+
+    def _keeping_current(self, name, queryset):
+        """The choices plus the record's current value, so that saving a record unchanged
+        stays valid when its unit has closed, its head has left, or (for a unit's parent)
+        the value lies above the user's own scope. The services still check the rights at
+        both ends of any change."""
+        current = getattr(self.instance, f"{name}_id", None) if self.instance.pk else None
+        if current is None:
+            return queryset
+        return queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current))
 
 
 class UnitForm(ScopedForm):
@@ -63,6 +75,9 @@ class UnitForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.institution_id is None:
+            # A new unit: its institution is the form's (the model's checks compare them).
+            self.instance.institution = self.institution
         if self.instance.pk and self.instance.parent_id is None:
             del self.fields["parent"]  # the institution's top unit stays on top
         elif self.instance.pk:

@@ -221,7 +221,7 @@ def person_edit(request, pk):
 @login_required
 def position_add(request, pk):
     person = selectors.get_visible(selectors.people_for(request.user), pk=pk)
-    access.require(request.user, Perm.MANAGE_PEOPLE)
+    access.require(request.user, Perm.MANAGE_PEOPLE, person.unit)
     form = PositionForm(
         request.POST or None,
         instance=Position(person=person),
@@ -480,14 +480,18 @@ def contingent_edit(request, pk):
 # --- academic years ----------------------------------------------------------------------
 
 
+def _calendar_root(institution_id):
+    """Academic years belong to the whole institution: the right is checked at its top unit."""
+    return Unit.objects.filter(institution_id=institution_id, parent__isnull=True).first()
+
+
 @login_required
 def academic_year_list(request):
     access.require(request.user, Perm.VIEW_ORG)
     institution = _institution(request)
-    root = Unit.objects.filter(institution=institution, parent__isnull=True).first()
     context = {
         "years": selectors.academic_years_for(request.user).filter(institution=institution),
-        "can_manage": access.can(request.user, Perm.MANAGE_CALENDAR, root) if root else False,
+        "can_manage": access.can(request.user, Perm.MANAGE_CALENDAR, _calendar_root(institution.pk)),
     }
     return render(request, "org/academic_year_list.html", context)
 
@@ -500,6 +504,7 @@ def academic_year_edit(request, pk=None):
         if pk
         else AcademicYear(institution=institution)
     )
+    access.require(request.user, Perm.MANAGE_CALENDAR, _calendar_root(year.institution_id))
     form = AcademicYearForm(request.POST or None, instance=year)
     return save_form(
         request,
@@ -515,6 +520,7 @@ def academic_year_edit(request, pk=None):
 def semester_edit(request, year_pk, pk=None):
     year = selectors.get_visible(selectors.academic_years_for(request.user), pk=year_pk)
     semester = selectors.get_visible(year.semesters.all(), pk=pk) if pk else Semester(academic_year=year)
+    access.require(request.user, Perm.MANAGE_CALENDAR, _calendar_root(year.institution_id))
     form = SemesterForm(request.POST or None, instance=semester)
     return save_form(
         request,
