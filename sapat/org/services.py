@@ -154,6 +154,13 @@ def account_set_active(*, actor, user: User, active: bool) -> User:
     if person is None:
         raise ValidationError(_("This account is not linked to a person."))
     access.require(actor, Perm.MANAGE_ACCESS, person.unit)
+    # Nor an account whose roles reach beyond the actor's: a faculty's administrator may not
+    # switch off the university's.
+    held = access.grants(user)
+    if (user.is_superuser or any(g.unit_id is None for g in held)) and not actor.is_superuser:
+        raise PermissionDenied(_("Only a system administrator can change access to every institution."))
+    for unit in Unit.objects.filter(pk__in={g.unit_id for g in held if g.unit_id}):
+        access.require(actor, Perm.MANAGE_ACCESS, unit)
     if user == actor and not active:
         raise ValidationError(_("You cannot switch off your own account."))
     user.is_active = active

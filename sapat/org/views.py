@@ -335,7 +335,8 @@ def role_end(request, pk):
     )
     services.role_end(actor=request.user, assignment=assignment)
     messages.success(request, _("The role has ended."))
-    return redirect("person_detail", pk=assignment.user.person.pk)
+    person = getattr(assignment.user, "person", None)  # an analyst's account may have none
+    return redirect("person_detail", pk=person.pk) if person else redirect("home")
 
 
 @login_required

@@ -516,6 +516,27 @@ def test_account_switch_off_and_on(world, mark):
     assert User.objects.get(pk=world.admin.pk).is_active
 
 
+def test_account_with_wider_roles_is_out_of_reach(world, mark):
+    """A faculty's administrator may switch off accounts in the faculty, but not the account
+    of someone working there whose roles reach further (the university's administrator)."""
+    faculty_admin = factories.user_with_role(Role.ADMIN, world.fac_a, username="fac_admin")
+    uni_admin = factories.user_with_role(Role.ADMIN, world.root, username="uni_admin")
+    Person.objects.filter(user=uni_admin).update(unit=world.fac_a)
+    ministry = factories.user_with_role(Role.ANALYST, None, username="ministry")
+    services.person_save(actor=world.admin, person=new_person(world.dep_a, last_name="Министрлик"))
+    Person.objects.filter(last_name="Министрлик").update(user=ministry)
+    since = mark()
+    for target in (uni_admin, ministry):
+        with pytest.raises(PermissionDenied):
+            services.account_set_active(actor=faculty_admin, user=User.objects.get(pk=target.pk), active=False)
+        assert User.objects.get(pk=target.pk).is_active
+    assert new_entries(since) == []
+    services.account_set_active(actor=faculty_admin, user=User.objects.get(pk=world.staff_a.pk), active=False)
+    assert not User.objects.get(pk=world.staff_a.pk).is_active
+    services.account_set_active(actor=world.admin, user=User.objects.get(pk=uni_admin.pk), active=False)
+    assert not User.objects.get(pk=uni_admin.pk).is_active
+
+
 def test_role_grant(world, mark):
     since = mark()
     assignment = services.role_grant(

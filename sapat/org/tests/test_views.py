@@ -79,11 +79,14 @@ def entries_for(instance):
     ).order_by("id")
 
 
-def assert_error_shown(response, field=None):
-    """A 400 with the form's errors, each shown on the page."""
+def assert_error_shown(response, field=None, *, or_general=False):
+    """A 400 with the form's errors, each shown on the page: on `field`, at the top of the
+    form with no field, or (`or_general`) either."""
     assert response.status_code == 400
     form = response.context["form"]
-    errors = form.errors.get(field or "__all__") if field else form.non_field_errors()
+    errors = form.errors.get(field) if field else form.non_field_errors()
+    if or_general and not errors:
+        errors = form.non_field_errors()
     assert errors, form.errors
     content = response.content.decode()
     for message in errors:
@@ -451,7 +454,7 @@ def test_unit_add_with_a_taken_code(client, world, data):
         reverse("unit_add", args=[world.fac_a.pk]),
         {"parent": world.fac_a.pk, "unit_type": UnitType.DEPARTMENT, "code": "FB", "name_ky": "Дагы бир"},
     )
-    assert_error_shown(response)
+    assert_error_shown(response, "code", or_general=True)
     assert (Unit.objects.count(), AuditEntry.objects.count()) == (count, log)
 
 
@@ -713,7 +716,7 @@ def test_programme_with_a_taken_code(client, world, data):
     response = client.post(
         reverse("programme_add"), programme_data(code=data.programme.code, name_ky="Экинчи", unit=world.dep_a.pk)
     )
-    assert_error_shown(response)
+    assert_error_shown(response, "code", or_general=True)
     assert Programme.objects.count() == count
 
 
@@ -812,7 +815,7 @@ def test_academic_year_invalid(client, world, data):
     response = client.post(
         reverse("academic_year_add"), {"start_year": 2024, "start_date": "2024-09-01", "end_date": "2025-06-30"}
     )
-    assert_error_shown(response)  # the year exists
+    assert_error_shown(response, "start_year", or_general=True)  # the year exists
     assert AcademicYear.objects.count() == count
 
 
@@ -877,7 +880,9 @@ def test_unit_tree_search_by_code_and_russian_name(client, world, data):
         assert tree_hits(response) == ["FA-D1"], query
         # The hit is shown in its place: the chain above it is kept.
         assert [n.unit.code for n in response.context["roots"]] == [world.root.code]
-        assert "FB" not in response.content.decode().split('data-testid="unit-tree"')[1]
+        content = response.content.decode()
+        assert '<span class="code">FA-D1</span>' in content
+        assert '<span class="code">FB</span>' not in content
 
 
 def test_unit_tree_partial_for_htmx(client, world, data):
@@ -894,3 +899,11 @@ def test_unit_tree_hides_closed_units_unless_asked(client, world, data):
     client.force_login(world.staff_a)
     assert "FA-D1" not in tree_hits(client.get(reverse("unit_tree")))
     assert "FA-D1" in tree_hits(client.get(reverse("unit_tree"), {"closed": "1"}))
+
+
+def test_superuser_ends_an_analyst_role(client, world, data):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pass-Word-42"))
+    role = RoleAssignment.objects.get(user=world.analyst)
+    response = client.post(reverse("role_end", args=[role.pk]))
+    assert response.status_code == 302
+    assert RoleAssignment.objects.get(pk=role.pk).valid_until < TODAY
