@@ -33,6 +33,21 @@ def trilingual_names(max_length=300, blank_other=True):
     )
 
 
+def validate_people(record, fields) -> None:
+    """The people a record names (head, leader …) must work in its institution, now."""
+    errors = {}
+    for field in fields:
+        person = getattr(record, field)
+        if person is None:
+            continue
+        if person.institution_id != record.institution_id:
+            errors[field] = _("The person belongs to another institution.")
+        elif person.left_on and person.left_on <= timezone.localdate():
+            errors[field] = _("This person has left the institution.")
+    if errors:
+        raise ValidationError(errors)
+
+
 class Institution(Trilingual, TimeStamped):
     """A university or college. Its structure hangs below its root unit."""
 
@@ -130,10 +145,17 @@ class Unit(Trilingual, TimeStamped):
             raise ValidationError({"parent": _("The parent unit belongs to another institution.")})
         if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
-        for field in ("head", "quality_responsible"):
-            person = getattr(self, field)
-            if person is not None and person.institution_id != self.institution_id:
-                raise ValidationError({field: _("The person belongs to another institution.")})
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("A unit cannot close before it opened.")})
+        if (
+            self.code
+            and type(self)
+            .objects.filter(institution_id=self.institution_id, code=self.code)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"code": _("This code is already used in the institution.")})
+        validate_people(self, ("head", "quality_responsible"))
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -403,8 +425,15 @@ class Programme(Trilingual, TimeStamped):
     def clean(self):
         if self.unit_id and self.institution_id and self.unit.institution_id != self.institution_id:
             raise ValidationError({"unit": _("The unit belongs to another institution.")})
-        if self.leader_id and self.institution_id and self.leader.institution_id != self.institution_id:
-            raise ValidationError({"leader": _("The person belongs to another institution.")})
+        if (
+            self.code
+            and type(self)
+            .objects.filter(institution_id=self.institution_id, code=self.code, study_form=self.study_form)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"code": _("A programme with this code and form of study already exists.")})
+        validate_people(self, ("leader",))
 
 
 class StudentGroup(TimeStamped):
