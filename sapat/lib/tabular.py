@@ -55,13 +55,11 @@ def _read_csv(data: bytes) -> list[list]:
     text = _decode(data)
     if "\x00" in text:
         raise TableError(_("The file is neither XLSX nor CSV."))
-    sample = text[:4096]
+    # The header row tells the delimiter: Excel writes ";" where the decimal mark is a comma.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
         raise TableError(_("The CSV file could not be read: %(error)s") % {"error": exc}) from exc
 

@@ -373,7 +373,7 @@ class ProgrammeRow(RowForm):
 class ProgrammeImporter(Importer):
     kind = "programmes"
     title = gettext_lazy("Programmes")
-    description = gettext_lazy("Educational programmes. The same code and form of study updates the programme.")
+    description = gettext_lazy("Educational programmes. The same code, form of study and language updates the programme.")
     form_class = ProgrammeRow
     example = [
         "550100",
@@ -395,7 +395,7 @@ class ProgrammeImporter(Importer):
             if leader is None:
                 raise RowFailed({"leader_email": [_("No person with this e-mail.")]})
         programme = Programme.objects.filter(
-            institution=self.institution, code=data["code"], study_form=data["study_form"]
+            institution=self.institution, code=data["code"], study_form=data["study_form"], language=data["language"]
         ).first()
         created = programme is None
         programme = programme or Programme(institution=self.institution)
@@ -420,6 +420,12 @@ class ContingentRow(RowForm):
     graduated = forms.IntegerField(label=gettext_lazy("Graduated"), min_value=0)
     expelled = forms.IntegerField(label=gettext_lazy("Expelled or dropped out"), min_value=0)
     employed = forms.IntegerField(label=gettext_lazy("Employed graduates"), min_value=0, required=False)
+    language = ChoiceColumn(
+        gettext_lazy("Language of instruction"),
+        TeachingLanguage.choices,
+        required=False,
+        help_text=gettext_lazy("Needed only when the same code and form are taught in several languages."),
+    )
 
     def __init__(self, *args, data=None, **kwargs):
         # "2025-2026" and "2025–2026" read as 2025.
@@ -437,14 +443,20 @@ class ContingentImporter(Importer):
         "year. A second row for the same programme and year corrects the figures."
     )
     form_class = ContingentRow
-    example = ["550100", "full_time", "2025-2026", 50, 210, 45, 6, 38]
+    example = ["550100", "full_time", "2025-2026", 50, 210, 45, 6, 38, ""]
 
     def save_row(self, data) -> bool:
-        programme = Programme.objects.filter(
+        programmes = Programme.objects.filter(
             institution=self.institution, code=data["programme_code"], study_form=data["study_form"]
-        ).first()
-        if programme is None:
+        )
+        if data["language"]:
+            programmes = programmes.filter(language=data["language"])
+        programmes = list(programmes[:2])
+        if not programmes:
             raise RowFailed({"programme_code": [_("No programme with this code and form of study.")]})
+        if len(programmes) > 1:
+            raise RowFailed({"language": [_("This code and form are taught in several languages: give the language.")]})
+        programme = programmes[0]
         year = AcademicYear.objects.filter(institution=self.institution, start_year=data["academic_year"]).first()
         if year is None:
             raise RowFailed({"academic_year": [_("This academic year is not set up yet.")]})

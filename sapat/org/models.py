@@ -412,7 +412,7 @@ class Programme(Trilingual, TimeStamped):
         ordering = ["code", "study_form"]
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "code", "study_form"], name="programme_code_form_unique_in_institution"
+                fields=["institution", "code", "study_form", "language"], name="programme_unique_in_institution"
             )
         ]
 
@@ -428,11 +428,13 @@ class Programme(Trilingual, TimeStamped):
         if (
             self.code
             and type(self)
-            .objects.filter(institution_id=self.institution_id, code=self.code, study_form=self.study_form)
+            .objects.filter(
+                institution_id=self.institution_id, code=self.code, study_form=self.study_form, language=self.language
+            )
             .exclude(pk=self.pk)
             .exists()
         ):
-            raise ValidationError({"code": _("A programme with this code and form of study already exists.")})
+            raise ValidationError({"code": _("A programme with this code, form of study and language already exists.")})
         validate_people(self, ("leader",))
 
 

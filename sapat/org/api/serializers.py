@@ -144,22 +144,7 @@ class UnitSerializer(ServiceSerializer):
             "path": {"help_text": 'The chain of ids from the top unit, e.g. "/1/4/9/".'},
             "closed_on": {"help_text": "Set with the close action."},
         }
-        validators = []  # uniqueness is checked below, with the field named
-
-    def validate(self, attrs):
-        if self.instance is not None:
-            institution_id = self.instance.institution_id
-        else:
-            parent = attrs.get("parent")
-            institution_id = parent.institution_id if parent else None
-        code = attrs.get("code")
-        if institution_id and code is not None:
-            taken = Unit.objects.filter(institution_id=institution_id, code=code)
-            if self.instance is not None:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                raise serializers.ValidationError({"code": _("Another unit of this institution has this code.")})
-        return attrs
+        validators = []  # uniqueness is checked by the model's clean(), which names the field
 
     def save_with_service(self, instance, *, creating):
         if creating:
@@ -279,21 +264,10 @@ class ProgrammeSerializer(ServiceSerializer):
         ]
         read_only_fields = ["institution"]
         extra_kwargs = {"institution": {"help_text": "Taken from the owning unit."}}
-        validators = []  # uniqueness is checked below, with the field named
+        validators = []  # uniqueness is checked by the model's clean(), which names the field
 
     def validate(self, attrs):
         self.open_unit(attrs)
-        unit = attrs.get("unit", getattr(self.instance, "unit", None))
-        code = attrs.get("code", getattr(self.instance, "code", None))
-        study_form = attrs.get("study_form", getattr(self.instance, "study_form", None))
-        if unit is not None and code is not None:
-            taken = Programme.objects.filter(institution_id=unit.institution_id, code=code, study_form=study_form)
-            if self.instance is not None:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                raise serializers.ValidationError(
-                    {"code": _("This institution already has a programme with this code and form of study.")}
-                )
         return attrs
 
     def save_with_service(self, instance, *, creating):

@@ -52,8 +52,9 @@ def test_one_bad_row_rejects_the_whole_file_and_writes_nothing(world):
 
 
 def test_headers_and_values_in_russian_are_understood(world):
-    year = AcademicYear.objects.create(institution=world.inst, start_year=2025, start_date="2025-09-01",
-                                       end_date="2026-06-30")
+    year = AcademicYear.objects.create(
+        institution=world.inst, start_year=2025, start_date="2025-09-01", end_date="2026-06-30"
+    )
     prog = factories.programme(world.dep_a, code="550100")
     with translation.override("ru"):
         from sapat.org.imports import ContingentRow
@@ -67,8 +68,7 @@ def test_headers_and_values_in_russian_are_understood(world):
 
 
 def test_contingent_rule_violation_is_reported_per_row(world):
-    AcademicYear.objects.create(institution=world.inst, start_year=2025, start_date="2025-09-01",
-                                end_date="2026-06-30")
+    AcademicYear.objects.create(institution=world.inst, start_year=2025, start_date="2025-09-01", end_date="2026-06-30")
     factories.programme(world.dep_a, code="550100")
     upload = csv_file(
         "programme_code,study_form,academic_year,admitted,enrolled,graduated,expelled,employed\n"
@@ -91,9 +91,15 @@ def test_people_import_records_position(world):
     person = Person.objects.get(last_name="Эргешали кызы")
     assert person.positions.get().post == "quality_head"
     # Importing the same row again updates, it does not add a second person.
-    result = run("people", world.quality, world.inst, csv_file(
-        "last_name,first_name,unit_code,staff_category,post,position_start,email\n"
-        "Эргешали кызы,Айчүрөк,FA,management,quality_head,2020-09-01,new@example.kg\n"))
+    result = run(
+        "people",
+        world.quality,
+        world.inst,
+        csv_file(
+            "last_name,first_name,unit_code,staff_category,post,position_start,email\n"
+            "Эргешали кызы,Айчүрөк,FA,management,quality_head,2020-09-01,new@example.kg\n"
+        ),
+    )
     assert (result.created, result.updated) == (0, 1)
     assert Person.objects.filter(last_name="Эргешали кызы").count() == 1
 
@@ -151,3 +157,16 @@ def test_staff_cannot_import(client, world):
     client.force_login(world.staff_a)
     assert client.get(reverse("import_index")).status_code == 403
     assert client.get(reverse("import_template", args=["units"])).status_code == 403
+
+
+def test_contingent_names_the_language_when_a_code_is_taught_in_several(world):
+    AcademicYear.objects.create(institution=world.inst, start_year=2025, start_date="2025-09-01", end_date="2026-06-30")
+    factories.programme(world.dep_a, code="560001", language="ru")
+    english = factories.programme(world.dep_a, code="560001", language="en")
+    header = "programme_code,study_form,academic_year,admitted,enrolled,graduated,expelled,employed,language\n"
+    with translation.override("en"):
+        result = run("contingent", world.quality, world.inst, csv_file(header + "560001,full_time,2025,5,20,4,1,3,\n"))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Language of instruction")]
+    result = run("contingent", world.quality, world.inst, csv_file(header + "560001,full_time,2025,5,20,4,1,3,en\n"))
+    assert result.ok, result.problems
+    assert ContingentFigure.objects.get().programme == english
