@@ -373,7 +373,9 @@ class ProgrammeRow(RowForm):
 class ProgrammeImporter(Importer):
     kind = "programmes"
     title = gettext_lazy("Programmes")
-    description = gettext_lazy("Educational programmes. The same code, form of study and language updates the programme.")
+    description = gettext_lazy(
+        "Educational programmes. The same code, form of study and language updates the programme."
+    )
     form_class = ProgrammeRow
     example = [
         "550100",
