@@ -839,6 +839,21 @@ def test_people_search_finds_nothing_for_nonsense(client, world, data):
     assert list(response.context["page"]) == []
 
 
+@pytest.mark.parametrize("query", ["%", "_", "\\", "a_b", "100%"])
+def test_people_search_takes_wildcards_literally(client, world, data, query):
+    factories.person(world.dep_a, "Белгисиз", email="a.b@example.org")
+    client.force_login(world.staff_a)
+    response = client.get(reverse("person_list"), {"q": query})
+    assert list(response.context["page"]) == []
+
+
+def test_people_search_by_e_mail_with_special_characters(client, world, data):
+    factories.person(world.dep_a, "Почталуу", email="a_b+tag@example.org")
+    client.force_login(world.staff_a)
+    response = client.get(reverse("person_list"), {"q": "A_B+TAG"})
+    assert [p.last_name for p in response.context["page"]] == ["Почталуу"]
+
+
 def test_people_filter_by_unit_and_category(client, world, data):
     factories.person(world.fac_b, "Бекова", staff_category="service")
     client.force_login(world.staff_a)
