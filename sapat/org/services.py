@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sapat.core.audit import save_audited
-from sapat.core.models import User
+from sapat.core.audit import record, save_audited, snapshot
+from sapat.core.models import AuditAction, User
 
 from . import access
 from .access import Perm
@@ -51,10 +51,13 @@ def institution_create(*, actor, institution: Institution, root: Unit) -> Instit
     """Only a superuser (or the demo loader) founds an institution with its root unit."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator can add an institution."))
-    save_audited(actor, institution)
+    institution.full_clean()
+    institution.save()
     root.institution = institution
     root.parent = None
     save_audited(actor, root)
+    # Logged once its top unit exists, so that the entry falls in the institution's scope.
+    record(actor=actor, instance=institution, action=AuditAction.CREATE, after=snapshot(institution))
     return institution
 
 

@@ -830,3 +830,23 @@ def test_institution_create_only_by_superuser(world):
             root=Unit(unit_type=UnitType.INSTITUTION, code="JASU", name_ky="ЖАМУ"),
         )
     assert Institution.objects.count() == count
+
+
+def test_institution_create_is_logged_in_its_own_scope(world, mark):
+    from sapat.org.models import Institution
+
+    since = mark()
+    su = _superuser()
+    inst = services.institution_create(
+        actor=su,
+        institution=Institution(code="jasu", kind="university", name_ky="ЖАМУ", short_name_ky="ЖАМУ"),
+        root=Unit(unit_type=UnitType.INSTITUTION, code="JASU", name_ky="Жалал-Абад мамлекеттик университети"),
+    )
+    root = Unit.objects.get(institution=inst, parent__isnull=True)
+    assert root.path == f"/{root.pk}/"
+    created = new_entries(since)
+    assert sorted(e.content_type.model for e in created) == ["institution", "unit"]
+    for entry in created:
+        assert (entry.action, entry.actor, entry.unit_id) == (AuditAction.CREATE, su, root.pk)
+    inst_entry = next(e for e in created if e.content_type.model == "institution")
+    assert inst_entry.changes["code"] == [None, "jasu"]
