@@ -99,6 +99,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins allowed per user name and address before a pause.
 LOGIN_MAX_FAILURES = env_int("SAPAT_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("SAPAT_LOGIN_LOCKOUT_SECONDS", 900)
+# Reverse proxies (nginx) in front of the app; their X-Forwarded-For tells the client's address.
+PROXY_COUNT = env_int("SAPAT_PROXY_COUNT", 0)
 
 CACHES = {
     "default": {
@@ -160,6 +162,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "sapat.org.api.exceptions.exception_handler",
     # POST /api/token/ per client address and per user name (sapat.org.api.views).
     "DEFAULT_THROTTLE_RATES": {"api_token": "10/min", "api_token_user": "10/min"},
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sapat API",

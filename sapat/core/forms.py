@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -5,8 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
+def client_address(request) -> str:
+    """The caller's address. Behind nginx every request comes from 127.0.0.1, so with
+    SAPAT_PROXY_COUNT proxies in front the address is read from X-Forwarded-For, counting
+    from the right (the left end is whatever the client chose to send)."""
+    if request is None:
+        return ""
+    hops = settings.PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -19,7 +30,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def _key(self) -> str:
         username = (self.data.get("username") or "").strip().lower()
-        return f"login-failures:{username}:{_client_address(self.request)}"
+        digest = hashlib.sha256(f"{username}\0{client_address(self.request)}".encode()).hexdigest()
+        return f"login-failures:{digest}"
 
     def clean(self):
         key = self._key()

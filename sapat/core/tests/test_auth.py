@@ -237,3 +237,13 @@ def test_page_list_is_complete():
     names = {name for name, _ in PAGES}
     assert {"home", "audit_log", "record_history", "permission_matrix", "password_change"} <= names
     assert {"unit_tree", "unit_edit", "person_list", "role_end", "academic_year_edit"} <= names
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled_not_the_proxy(settings, rf):
+    from sapat.core.forms import client_address
+
+    settings.PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7", REMOTE_ADDR="127.0.0.1")
+    assert client_address(request) == "10.0.0.7"  # the address nginx saw; the left one is client-made
+    settings.PROXY_COUNT = 0
+    assert client_address(request) == "127.0.0.1"
