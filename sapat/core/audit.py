@@ -81,7 +81,7 @@ def record(*, actor, instance, action, before=None, after=None, note="", unit_id
 
 def _actor_name(actor) -> str:
     if actor is None or not actor.pk:
-        return "system"
+        return ""  # the system itself: a command or the demo loader; pages show it translated
     person = getattr(actor, "person", None)
     return f"{person.full_name} ({actor.username})" if person else actor.username
 

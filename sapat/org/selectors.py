@@ -8,6 +8,7 @@ from django.http import Http404
 
 from . import access
 from .access import Perm
+from .choices import UnitType
 from .models import (
     AcademicYear,
     ContingentFigure,
@@ -65,6 +66,29 @@ def get_visible(queryset, **lookup):
     return obj
 
 
+# Siblings in the tree: teaching units first, then services, then collegial bodies.
+TREE_ORDER = {
+    t: i
+    for i, t in enumerate(
+        [
+            UnitType.INSTITUTION,
+            UnitType.FACULTY,
+            UnitType.INSTITUTE,
+            UnitType.COLLEGE,
+            UnitType.BRANCH,
+            UnitType.HIGHER_SCHOOL,
+            UnitType.DEPARTMENT,
+            UnitType.CYCLE_COMMISSION,
+            UnitType.ADMIN_DEPARTMENT,
+            UnitType.CENTRE,
+            UnitType.SERVICE,
+            UnitType.COUNCIL,
+            UnitType.OTHER,
+        ]
+    )
+}
+
+
 @dataclass
 class TreeNode:
     unit: Unit
@@ -94,7 +118,7 @@ def unit_tree(user, institution, *, query: str = "", include_closed: bool = True
         parent = nodes.get(node.unit.parent_id)
         (parent.children if parent else roots).append(node)
     for node in nodes.values():
-        node.children.sort(key=lambda n: (n.unit.unit_type != "council", n.unit.code))
+        node.children.sort(key=lambda n: (TREE_ORDER.get(n.unit.unit_type, len(TREE_ORDER)), n.unit.name.casefold()))
     return roots
 
 

@@ -115,7 +115,7 @@ def test_unchanged_update_is_not_logged(world):
 def test_system_changes_are_logged_as_system(world):
     inst_entry = AuditEntry.objects.filter(content_type__model="institution").order_by("id").first()
     assert inst_entry.actor is None
-    assert inst_entry.actor_name == "system"
+    assert inst_entry.actor_name == ""
 
 
 # --- the log page --------------------------------------------------------------------------
