@@ -7,7 +7,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 MANAGE := $(PY) manage.py
-PYTEST_ARGS ?= -n 2
+# Two workers (one live server and one Chromium each); a test file stays on one worker, so a
+# module's fixtures run once. `make test PYTEST_ARGS=` runs everything in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/sapat
 
 .PHONY: demo serve test test-postgres lint install install-dev system-deps clean
