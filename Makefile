@@ -1,4 +1,4 @@
-# Sapat: `make demo` runs a demo on http://127.0.0.1:8000, `make test` runs every check.
+# Sapat: `make demo` runs a demo on http://127.0.0.1:8000 (PORT=...), `make test` runs every check.
 # Needs Python 3.11+, make and Node.js/npm; `make test` also needs Chromium and gettext
 # (installed with apt-get when run as root, otherwise the missing packages are named).
 
@@ -10,6 +10,7 @@ MANAGE := $(PY) manage.py
 # Two workers (one live server and one Chromium each); a test file stays on one worker, so a
 # module's fixtures run once. `make test PYTEST_ARGS=` runs everything in one process.
 PYTEST_ARGS ?= -n 2 --dist loadfile
+PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/sapat
 
 .PHONY: demo serve test test-postgres lint install install-dev system-deps clean
@@ -17,12 +18,12 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/sapat
 demo: install
 	SAPAT_DEBUG=1 $(MANAGE) migrate
 	SAPAT_DEBUG=1 $(MANAGE) load_demo
-	SAPAT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	SAPAT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The same server without loading the demo data again.
 serve: install
 	SAPAT_DEBUG=1 $(MANAGE) migrate
-	SAPAT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	SAPAT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install-dev system-deps lint
 	DJANGO_SETTINGS_MODULE=sapat.test_settings $(MANAGE) makemigrations --check --dry-run
@@ -61,7 +62,7 @@ system-deps:
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 $$missing; \
 	else \
 		echo "Missing system packages. Install them with: sudo apt-get install$$missing"; exit 1; \
 	fi
