@@ -6,6 +6,7 @@ Fixtures: `browser`, `new_page` (factory), `page` (desktop), `phone_page` (390x8
 conftest's `world`, visible to the server). Helpers to import: `sapat.e2e.helpers`.
 The final state of every page a test opened is saved to test-artifacts/screenshots/."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -120,6 +121,8 @@ def new_page(browser, live_server, e2e_db, request):
     all_errors = []
     for number, (page, page_errors) in enumerate(opened, start=1):
         suffix = "" if number == 1 else f"-{number}"
+        with contextlib.suppress(Exception):  # let parts loaded by htmx arrive, if any
+            page.wait_for_load_state("networkidle", timeout=3_000)
         try:
             page.screenshot(path=shots / f"{stem}{suffix}.png", full_page=True)
         except Exception as exc:  # a crashed page must not hide the test's own result
