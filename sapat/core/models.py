@@ -50,7 +50,7 @@ class AuditAction(models.TextChoices):
 
 class AuditEntry(models.Model):
     """One change to one business record. Append-only: the model refuses updates and
-    deletes, and database triggers (migration 0002) refuse them below the ORM too."""
+    deletes, and database triggers (migration 0003) refuse them below the ORM too."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         locale_dir = settings.BASE_DIR / "locale"
-        i18n_catalogues.extract(locale_dir)
+        i18n_catalogues.extract(settings.BASE_DIR)
         english = i18n_catalogues.po_path(locale_dir, "en")
         # English is the source language: its translations are the messages themselves.
         subprocess.run(["msgen", str(english), "-o", str(english)], check=True)
