@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "sapat.core",
     "sapat.org",
+    "sapat.documents",
     "sapat.demo",
 ]
 

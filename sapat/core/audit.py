@@ -7,11 +7,14 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditAction, AuditEntry
 
 # Bookkeeping columns that change on every save and say nothing about the record.
-SKIPPED_FIELDS = {"updated_at", "created_at", "path", "depth", "password", "last_login"}
+SKIPPED_FIELDS = {"updated_at", "created_at", "path", "depth", "password", "last_login", "extracted_text", "version"}
+# Long texts are logged by their beginning and length; the record itself keeps them whole.
+LOGGED_TEXT = 4000
 
 
 def _plain(value):
@@ -21,6 +24,10 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return f"{value} (#{value.pk})"
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, str) and len(value) > LOGGED_TEXT:
+        return f"{value[:LOGGED_TEXT]}… ({len(value)})"
     return value
 
 

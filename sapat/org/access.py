@@ -26,6 +26,9 @@ class Perm:
     IMPORT_DATA = "org.import"
     MANAGE_ACCESS = "org.manage_access"
     VIEW_AUDIT = "core.view_audit"
+    MANAGE_DOCUMENTS = "documents.manage"
+    CONFIGURE_DOCUMENTS = "documents.configure"
+    MANAGE_RECORDS = "documents.records"
 
 
 PERM_LABELS = {
@@ -38,6 +41,9 @@ PERM_LABELS = {
     Perm.IMPORT_DATA: _("Import from XLSX or CSV"),
     Perm.MANAGE_ACCESS: _("Manage accounts and roles"),
     Perm.VIEW_AUDIT: _("Read the audit log"),
+    Perm.MANAGE_DOCUMENTS: _("Prepare, register and withdraw documents"),
+    Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
+    Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
@@ -57,9 +63,14 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_PROGRAMMES,
             Perm.ENTER_CONTINGENT,
             Perm.VIEW_AUDIT,
+            Perm.MANAGE_DOCUMENTS,
+            Perm.MANAGE_RECORDS,
         }
     ),
-    Role.UNIT_QUALITY: frozenset({Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT}),
+    # The seeds make unit quality responsibles keep their unit's QMS documents current.
+    Role.UNIT_QUALITY: frozenset(
+        {Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT, Perm.MANAGE_DOCUMENTS, Perm.MANAGE_RECORDS}
+    ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
     Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
     Role.STAFF: frozenset({Perm.VIEW_ORG}),
