@@ -75,6 +75,10 @@ def _require_state(revision: Revision, *states) -> None:
 @transaction.atomic
 def document_type_save(*, actor, doc_type: DocumentType) -> DocumentType:
     access.require(actor, Perm.CONFIGURE_DOCUMENTS, _root(doc_type.institution_id))
+    if doc_type.approver_id and doc_type.approver.institution_id != doc_type.institution_id:
+        raise ValidationError({"approver": _("The person belongs to another institution.")})
+    if doc_type.approval_body_id and doc_type.approval_body.institution_id != doc_type.institution_id:
+        raise ValidationError({"approval_body": _("The unit belongs to another institution.")})
     return save_audited(actor, doc_type)
 
 
@@ -384,7 +388,9 @@ def document_withdraw(*, actor, document: Document, note: str = "") -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     require_manage(actor, document)
     today = timezone.localdate()
-    for revision in document.revisions.filter(state=RevisionState.IN_FORCE):
+    # A revision registered to come into force later is withdrawn with it, or the daily job
+    # would bring it into force and the document back with it.
+    for revision in document.revisions.filter(state__in=[RevisionState.IN_FORCE, RevisionState.REGISTERED]):
         _set_state(actor, revision, RevisionState.WITHDRAWN, ended_on=today)
     document.status = DocumentStatus.WITHDRAWN
     document.next_review_on = None
@@ -453,19 +459,29 @@ def document_review(*, actor, document: Document, outcome: str, note: str = "") 
 @transaction.atomic
 def record_save(*, actor, record: Record) -> Record:
     access.require(actor, Perm.MANAGE_RECORDS, record.unit)
+    if record.pk is not None:
+        # A change is checked where the record comes from too, and against the stored row.
+        original = Record.objects.select_for_update().select_related("unit").get(pk=record.pk)
+        access.require(actor, Perm.MANAGE_RECORDS, original.unit)
+        if original.disposed_on:
+            raise ValidationError(_("A disposed record cannot be changed."))
     if record.disposed_on:
         raise ValidationError(_("A disposed record cannot be changed."))
+    if record.record_type.institution_id != record.unit.institution_id:
+        raise ValidationError({"record_type": _("The record type belongs to another institution.")})
     return save_audited(actor, record)
 
 
 @transaction.atomic
 def record_dispose(*, actor, record: Record, note: str) -> Record:
-    """Dispose of a record past its retention; the disposal itself stays on record."""
+    """Dispose of a record past its retention; the disposal itself stays on record. A record
+    is kept through its keep-until day (as `selectors.records_due_for_disposal` lists it)."""
+    record = Record.objects.select_for_update().select_related("unit").get(pk=record.pk)
     access.require(actor, Perm.MANAGE_RECORDS, record.unit)
     today = timezone.localdate()
     if record.disposed_on:
         raise ValidationError(_("This record has already been disposed of."))
-    if record.keep_until > today:
+    if record.keep_until >= today:
         raise ValidationError(_("This record must be kept until %(date)s.") % {"date": record.keep_until})
     if not note.strip():
         raise ValidationError({"disposal_note": _("Give the disposal act (number and date).")})
