@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sapat.core",
     "sapat.org",
     "sapat.documents",
+    "sapat.processes",
     "sapat.demo",
 ]
 

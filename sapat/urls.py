@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("sapat.core.urls")),
     path("", include("sapat.org.urls")),
     path("documents/", include("sapat.documents.urls")),
+    path("processes/", include("sapat.processes.urls")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -29,6 +29,7 @@ class Perm:
     MANAGE_DOCUMENTS = "documents.manage"
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
+    MANAGE_PROCESSES = "processes.manage"
 
 
 PERM_LABELS = {
@@ -44,6 +45,7 @@ PERM_LABELS = {
     Perm.MANAGE_DOCUMENTS: _("Prepare, register and withdraw documents"),
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
+    Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)

@@ -28,3 +28,15 @@ def test_compiled_catalogues_match_their_sources(language):
     assert po.with_suffix(".mo").read_bytes() == i18n_catalogues.compile_to_bytes(po), (
         f"{language}: run `python manage.py update_messages`"
     )
+
+
+def test_english_catalogue_repeats_the_source_messages():
+    """English is the source language; a leftover fuzzy guess must not replace a message."""
+    import polib
+
+    wrong = [
+        entry.msgid
+        for entry in polib.pofile(str(i18n_catalogues.po_path(LOCALE, "en")))
+        if entry.msgstr and entry.msgstr != entry.msgid
+    ]
+    assert not wrong, wrong
