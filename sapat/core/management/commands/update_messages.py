@@ -1,5 +1,3 @@
-import subprocess
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -10,13 +8,22 @@ class Command(BaseCommand):
     help = "Merge new interface strings into locale/*/django.po, fill English from the source, compile .mo files."
 
     def handle(self, *args, **options):
+        import polib  # a development tool's dependency (the dev extra)
+
         locale_dir = settings.BASE_DIR / "locale"
         i18n_catalogues.extract(settings.BASE_DIR)
-        english = i18n_catalogues.po_path(locale_dir, "en")
-        # English is the source language: its translations are the messages themselves. Fuzzy
-        # guesses are emptied first, or msgen would keep them ("Full name" → "user name").
-        subprocess.run(["msgattrib", "--clear-fuzzy", "--empty", str(english), "-o", str(english)], check=True)
-        subprocess.run(["msgen", str(english), "-o", str(english)], check=True)
+        # English is the source language: its translations are the messages themselves, whatever
+        # guess msgmerge made ("Full name" once became "user name").
+        english = polib.pofile(str(i18n_catalogues.po_path(locale_dir, "en")))
+        for entry in english:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+        english.save()
         for language in i18n_catalogues.LANGUAGES:
             po = i18n_catalogues.po_path(locale_dir, language)
             po.with_suffix(".mo").write_bytes(i18n_catalogues.compile_to_bytes(po))
