@@ -4,14 +4,25 @@ in a draft (author, agreers, approver) see it; everyone else in the institution 
 documents in force that are published institution-wide or distributed to them or to a unit
 above their own."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from sapat.org import access
 from sapat.org.access import Perm
+from sapat.org.models import Position, Unit
 
-from .choices import DocumentStatus, RevisionState
-from .models import Acquaintance, AgreementStep, Document, Record, RecordType, Revision
+from .choices import ApproverKind, DocumentStatus, RevisionState
+from .models import Acquaintance, AgreementStep, Document, LanguageVersion, Record, RecordType, Revision
+
+# Revisions on their way to coming into force: shown only to those who may see drafts.
+PREPARATION_STATES = (
+    RevisionState.DRAFT,
+    RevisionState.AGREEMENT,
+    RevisionState.APPROVAL,
+    RevisionState.APPROVED,
+    RevisionState.REGISTERED,
+)
 
 
 def _person(user):
@@ -60,6 +71,78 @@ def in_force_revision(document) -> Revision | None:
     return document.revisions.filter(state=RevisionState.IN_FORCE).first()
 
 
+def with_in_force(documents):
+    """Documents with the number and effective date of their revision in force, read in
+    the same query (for lists)."""
+    in_force = Revision.objects.filter(document=OuterRef("pk"), state=RevisionState.IN_FORCE)
+    return documents.annotate(
+        in_force_number=Subquery(in_force.values("number")[:1]),
+        in_force_date=Subquery(in_force.values("effective_date")[:1]),
+    )
+
+
+def current_posts(person_ids) -> dict:
+    """Each person's current post (the first one, by start date), for sheets that name
+    people with their position."""
+    posts = {}
+    for position in Position.objects.current().filter(person_id__in=set(person_ids)).order_by("-start_date", "id"):
+        posts.setdefault(position.person_id, position.display_title)
+    return posts
+
+
+def visible_file(user, pk) -> LanguageVersion:
+    """A stored file the user may download: its document is visible to them and, while
+    its revision is still being prepared, they may see drafts. 404 otherwise."""
+    version = (
+        LanguageVersion.objects.select_related("revision__document__doc_type")
+        .filter(pk=pk, revision__document__in=documents_for(user).values("pk"))
+        .exclude(file="")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    if version.revision.state in PREPARATION_STATES and not can_see_drafts(user, version.revision.document):
+        raise Http404
+    return version
+
+
+def my_approvals(user):
+    """Revisions awaiting the user's approval: as the official named for their type, or as
+    the quality department entering a council's decision (or approving where no official
+    is named)."""
+    person = _person(user)
+    waiting = Revision.objects.filter(state=RevisionState.APPROVAL).select_related(
+        "document__doc_type", "document__unit"
+    )
+    mine = Q(pk__in=[])
+    if person is not None:
+        mine = Q(document__doc_type__approver_kind=ApproverKind.PERSON, document__doc_type__approver=person)
+    roots = []
+    if access.can(user, Perm.MANAGE_DOCUMENTS):
+        roots = [r.institution_id for r in Unit.objects.filter(parent__isnull=True) if access.can(
+            user, Perm.MANAGE_DOCUMENTS, r)]
+    if roots:
+        mine |= Q(document__institution_id__in=roots) & (
+            Q(document__doc_type__approver_kind=ApproverKind.COUNCIL)
+            | Q(document__doc_type__approver_kind=ApproverKind.PERSON, document__doc_type__approver__isnull=True)
+        )
+    return waiting.filter(mine).order_by("document__code")
+
+
+def my_drafts(user):
+    """Drafts the user is preparing: as their author or as the document's owner."""
+    person = _person(user)
+    mine = Q(author=user)
+    if person is not None:
+        mine |= Q(document__owner=person)
+    return (
+        Revision.objects.filter(state=RevisionState.DRAFT)
+        .filter(mine)
+        .select_related("document__doc_type", "document__unit")
+        .order_by("document__code")
+    )
+
+
 def change_sheet(document) -> list[dict]:
     """The change registration sheet (өзгөрүүлөрдү каттоо барагы): every revision that came
     into force after the first, and every periodic review, in date order, numbered."""
@@ -78,8 +161,10 @@ def change_sheet(document) -> list[dict]:
             "clauses": review.get_outcome_display() + (f": {review.note}" if review.note else ""), "kind": "review",
         })
     rows.sort(key=lambda row: row["date"])
+    posts = current_posts(row["person"].pk for row in rows if row["person"] is not None)
     for number, row in enumerate(rows, start=1):
         row["row"] = number
+        row["position"] = posts.get(row["person"].pk, "") if row["person"] is not None else ""
     return rows
 
 
@@ -116,12 +201,14 @@ def my_agreement_turns(user):
 def review_due(user, *, within_days=30):
     """Documents in force due for review in the next `within_days`, or overdue."""
     horizon = timezone.localdate() + timezone.timedelta(days=within_days)
-    return (
-        documents_for(user)
-        .filter(access.unit_q(user, Perm.MANAGE_DOCUMENTS) if not user.is_superuser else Q())
-        .filter(status=DocumentStatus.IN_FORCE, next_review_on__lte=horizon)
-        .order_by("next_review_on")
-    )
+    documents = documents_for(user)
+    managed = access.unit_q(user, Perm.MANAGE_DOCUMENTS)
+    if managed != Q():  # (an empty Q means everywhere; OR-ing onto it would narrow it)
+        person = _person(user)
+        if person is not None:
+            managed |= Q(owner=person)  # owners manage their documents wherever they sit
+        documents = documents.filter(managed)
+    return documents.filter(status=DocumentStatus.IN_FORCE, next_review_on__lte=horizon).order_by("next_review_on")
 
 
 def records_for(user):
@@ -156,3 +243,19 @@ def can_see_drafts(user, document) -> bool:
         or AgreementStep.objects.filter(revision__document=document, person=person).exists()
         or document.doc_type.approver_id == person.pk
     )
+
+
+def revision_detail(user, pk) -> Revision:
+    """A revision of a visible document; one still being prepared only for those who may
+    see drafts. 404 otherwise."""
+    from sapat.org.selectors import get_visible
+
+    revision = get_visible(
+        Revision.objects.select_related("document__doc_type", "document__unit", "document__owner").filter(
+            document__in=documents_for(user).values("pk")
+        ),
+        pk=pk,
+    )
+    if revision.state in PREPARATION_STATES and not can_see_drafts(user, revision.document):
+        raise Http404
+    return revision

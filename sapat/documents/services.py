@@ -154,7 +154,9 @@ def revision_start(*, actor, document: Document) -> Revision:
         actor, Revision(document=document, number=(previous.number + 1) if previous else 1, author=actor)
     )
     if previous is not None:
-        for version in previous.versions.all():
+        # Texts written in the app are carried over; a version that was only a file is not
+        # (files are uploaded anew: the new revision is a new file).
+        for version in previous.versions.exclude(text=""):
             save_audited(actor, LanguageVersion(revision=revision, language=version.language, text=version.text))
     return revision
 
@@ -172,17 +174,29 @@ def revision_update(*, actor, revision: Revision, expected_version=None) -> Revi
     return save_audited(actor, revision)
 
 
+def version_token(version: LanguageVersion | None) -> str:
+    """The `expected_version` of a language version (it has no counter of its own): when it
+    was last saved, or "" while it does not exist yet."""
+    return version.updated_at.isoformat() if version is not None and version.pk else ""
+
+
 @transaction.atomic
-def version_save(*, actor, revision: Revision, language: str, text: str = "", upload=None) -> LanguageVersion:
-    """Write or replace one language version of a draft: text, a file, or both."""
+def version_save(*, actor, revision: Revision, language: str, text: str = "", upload=None,
+                 expected_version=None) -> LanguageVersion:
+    """Write or replace one language version of a draft: text, a file, or both. With
+    `expected_version` (a `version_token` read when the form was opened), a save made by
+    someone else in the meantime is refused rather than overwritten."""
     revision = Revision.objects.select_for_update().get(pk=revision.pk)
     require_manage(actor, revision.document)
     if revision.is_frozen:
         raise ValidationError(_("An approved revision cannot be edited. Start a new revision."))
     _require_state(revision, RevisionState.DRAFT)
-    version = LanguageVersion.objects.filter(revision=revision, language=language).first() or LanguageVersion(
-        revision=revision, language=language
-    )
+    existing = LanguageVersion.objects.filter(revision=revision, language=language).first()
+    if expected_version is not None and str(expected_version) != version_token(existing):
+        raise ValidationError(
+            _("Someone else saved this in the meantime. Reload the page to see their changes, then edit again.")
+        )
+    version = existing or LanguageVersion(revision=revision, language=language)
     version.text = text
     if upload is not None:
         checked = files.check_upload(upload)  # refuses wrong content or size with a clear message
