@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sapat.documents import selectors as document_selectors
 from sapat.org import access, selectors
 from sapat.org.access import MATRIX, PERM_LABELS, Perm
 from sapat.org.choices import Role
@@ -50,6 +53,15 @@ def home(request):
             "people": selectors.people_for(user).filter(institution=institution, left_on__isnull=True).count(),
             "programmes": selectors.programmes_for(user).filter(institution=institution, is_active=True).count(),
         }
+    context["tasks"] = [
+        (label, count, reverse("my_documents"))
+        for label, count in (
+            (_("documents to read"), document_selectors.my_pending_acquaintances(user).count()),
+            (_("documents to agree"), document_selectors.my_agreement_turns(user).count()),
+            (_("documents to approve"), document_selectors.my_approvals(user).count()),
+        )
+        if count
+    ]
     grants = context.pop("grants")
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[g.unit_id for g in grants if g.unit_id])}
     context["my_roles"] = [(Role(g.role).label, units.get(g.unit_id)) for g in grants]

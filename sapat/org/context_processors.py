@@ -23,5 +23,6 @@ def navigation(request):
             "import": access.can(user, Perm.IMPORT_DATA),
             "audit": access.can(user, Perm.VIEW_AUDIT),
             "access": access.can(user, Perm.MANAGE_ACCESS),
+            "doc_config": access.can(user, Perm.CONFIGURE_DOCUMENTS),
         },
     }
