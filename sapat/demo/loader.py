@@ -1,4 +1,5 @@
-"""Builds the demo institutions from their data modules (`data_batsu`, `data_oshsu`).
+"""Builds the demo institutions from their data modules (`data_batsu`, `data_oshsu`), then their
+documents and records (`documents_loader`, `data_documents`).
 
 One walk serves both: the institution and its root unit through
 `services.institution_create`, everything else through `save_audited` with no actor (the
@@ -42,7 +43,7 @@ from sapat.org.models import (
     Unit,
 )
 
-from . import data_batsu, data_names, data_oshsu
+from . import data_batsu, data_names, data_oshsu, documents_loader
 from .data_common import (
     ACADEMIC_YEARS,
     ANALYST_ACCOUNT,
@@ -587,6 +588,10 @@ def load(write=print) -> dict[str, str]:
         if Institution.objects.filter(code=spec.code).exists():
             outcome[spec.code] = "skipped"
             write(f"{spec.code}: already there, left as it is.")
+            # Its documents, if it was loaded before the demo had any.
+            outcome[f"{spec.code} documents"] = documents_loader.load(
+                Institution.objects.get(code=spec.code), write=write
+            )
             continue
         taken = User.objects.filter(username__in=[a.username for a in spec.accounts]).values_list("username", flat=True)
         if taken:
@@ -601,6 +606,7 @@ def load(write=print) -> dict[str, str]:
             f"{model.objects.filter(**{lookup: spec.code}).count()} {label}" for label, model, lookup in COUNTED
         )
         write(f"{spec.code}: created — {summary}.")
+        outcome[f"{spec.code} documents"] = documents_loader.load(loader.institution, write=write)
     if User.objects.filter(username=ANALYST_ACCOUNT.username).exists():
         outcome["analyst"] = "skipped"
     else:

@@ -1,4 +1,5 @@
 import io
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,20 @@ from django.utils import timezone
 from sapat.core.models import AuditEntry, User
 from sapat.demo import loader
 from sapat.demo.data_common import DEMO_PASSWORD
+from sapat.documents import selectors as doc_selectors
+from sapat.documents import services as doc_services
+from sapat.documents.choices import AgreementDecision, DocumentStatus, Level, RevisionState
+from sapat.documents.models import (
+    Acquaintance,
+    AgreementStep,
+    Document,
+    DocumentReview,
+    DocumentType,
+    LanguageVersion,
+    Record,
+    RecordType,
+    Revision,
+)
 from sapat.org.choices import Role, UnitType
 from sapat.org.models import (
     AcademicYear,
@@ -160,3 +175,188 @@ def test_a_second_run_changes_nothing(demo):
     out = run_load_demo()
     assert out.count("already there") == 2
     assert {model: model.objects.count() for model in (*MODELS, AuditEntry)} == before
+
+
+# --- documents and records -------------------------------------------------------------------
+
+# Seed 004 (Batken State University), §5.4.3, the 18 level-2 procedures word for word.
+BATKEN_PROCEDURES = [
+    "Жетекчилик тарабынан сапат менеджменти системасынын анализи",
+    "Стратегиялык пландаштыруу",
+    "Керектөөчүлөрдүн талаптарынын анализи",
+    "Окуу процесси",
+    "ИИ процесси",
+    "Таалим-тарбия процесси",
+    "Керектөөчүлөрдүн канаатангандыгын анализи",
+    "Персоналды башкаруу",
+    "Маалыматтык-китепканалык камсыздалышты башкаруу",
+    "Окуу процессинин информациялык технологиялар менен камсыздалышын башкаруу",
+    "Инфраструктураны жана өндүрүш чөйрөсүн башкаруу",
+    "Кабыл алуу компаниясы",
+    "Коррекциялоочу аракеттер",
+    "Эскертүүчү, алдын алуучу аракеттер",
+    "Ички аудит",
+    "Ылайык келбегендерди башкаруу",
+    "Иш кагаздарды башкаруу",
+    "Жазууларды, каттоолорду башкаруу",
+]
+
+DOCUMENT_MODELS = (DocumentType, Document, Revision, LanguageVersion, AgreementStep, DocumentReview, RecordType, Record)
+
+
+@pytest.mark.django_db
+def test_each_institution_has_its_documents_at_every_stage(demo):
+    today = timezone.localdate()
+    for inst in Institution.objects.all():
+        types = DocumentType.objects.filter(institution=inst)
+        assert set(types.values_list("code", flat=True)) == {"СП", "СЖ", "ДП", "БЖ", "КИ", "Ж", "ТД"}
+        council = Unit.objects.get(institution=inst, code="ОК", unit_type=UnitType.COUNCIL)
+        for code in ("СП", "СЖ"):
+            assert types.get(code=code).approval_body == council
+        assert types.get(code="ДП").approver == Unit.objects.get(institution=inst, parent__isnull=True).head
+        assert types.get(code="СЖ").name_ky == "Сапат боюнча жетектеме"
+
+        manual = Document.objects.get(institution=inst, doc_type__code="СЖ")
+        assert manual.status == DocumentStatus.IN_FORCE and manual.title_ky == "Сапат боюнча жетектеме"
+        first, second = manual.revisions.order_by("number")
+        assert (first.state, second.state) == (RevisionState.OBSOLETE, RevisionState.IN_FORCE)
+        assert second.approval_body == council and second.protocol_number and second.protocol_date
+        assert first.ended_on == second.effective_date
+        assert len(doc_selectors.change_sheet(manual)) == 1
+        assert Document.objects.get(institution=inst, doc_type__code="СП").reviews.exists()
+
+        procedures = Document.objects.filter(institution=inst, doc_type__code="ДП").order_by("code")
+        assert [d.code for d in procedures] == [f"СМС-ДП-{n:02d}" for n in range(1, 19)]
+        states = Counter(Revision.objects.filter(document__in=procedures, number=1).values_list("state", flat=True))
+        assert states[RevisionState.AGREEMENT] == 3 and states[RevisionState.APPROVAL] == 1
+        assert states[RevisionState.DRAFT] == 2
+        in_force = procedures.filter(status=DocumentStatus.IN_FORCE)
+        assert in_force.count() == 12
+        overdue = in_force.filter(next_review_on__lt=today)
+        assert 3 <= overdue.count() <= 4
+        for document in overdue:
+            revision = document.revisions.get(state=RevisionState.IN_FORCE)
+            assert revision.effective_date < today - timedelta(days=365)
+        assert in_force.filter(next_review_on__gte=today, next_review_on__lte=today + timedelta(days=14)).exists()
+        assert procedures.filter(revisions__number=2, revisions__state=RevisionState.IN_FORCE).count() == 1
+        assert (
+            Revision.objects.filter(
+                document__in=procedures, state=RevisionState.REGISTERED, effective_date__gt=today
+            ).count()
+            == 1
+        )
+        for step_revision in Revision.objects.filter(document__in=procedures, state=RevisionState.AGREEMENT):
+            decisions = list(step_revision.agreement_steps.order_by("order").values_list("decision", flat=True))
+            assert decisions == [AgreementDecision.AGREED, AgreementDecision.PENDING]
+        # Every revision has its Kyrgyz text: purpose, scope, responsibilities, steps.
+        for version in LanguageVersion.objects.filter(revision__document__in=procedures):
+            assert version.language == "ky"
+            assert all(heading in version.text for heading in ("1. Максаты", "3. Жоопкерчилик", "4.1."))
+
+        externals = Document.objects.filter(institution=inst, doc_type__level=Level.BASE)
+        assert externals.count() == 4
+        assert all(d.issuer and d.external_number and d.external_date for d in externals)
+        assert externals.filter(title_ky__contains="«Билим берүү жөнүндө»").exists()
+        assert not externals.exclude(status=DocumentStatus.IN_FORCE).exists()
+
+        assert RecordType.objects.filter(institution=inst).count() == 6
+        records = Record.objects.filter(record_type__institution=inst)
+        assert 18 <= records.count() <= 24
+        assert records.filter(disposed_on__isnull=True, keep_until__lt=today).count() >= 3
+        disposed = records.get(disposed_on__isnull=False)
+        assert disposed.disposal_note and disposed.disposed_by and disposed.disposed_on > disposed.keep_until
+
+
+@pytest.mark.django_db
+def test_batken_procedures_carry_the_seeds_titles(demo):
+    procedures = Document.objects.filter(institution__code="batsu", doc_type__code="ДП").order_by("code")
+    assert list(procedures.values_list("title_ky", flat=True)) == BATKEN_PROCEDURES
+    owners = {d.unit.code for d in procedures}
+    assert {"ББСБ", "КД", "КАКББ", "БК"} <= owners
+
+
+@pytest.mark.django_db
+def test_readers_are_asked_and_a_realistic_share_has_read(demo):
+    requests = Acquaintance.objects.all()
+    assert requests.count() > 1000
+    share = requests.filter(confirmed_at__isnull=False).count() / requests.count()
+    assert 0.5 < share < 0.95
+    assert not requests.exclude(revision__state=RevisionState.IN_FORCE).exists()
+    assert not requests.filter(confirmed_at__lt=F("requested_at")).exists()
+    teacher = User.objects.get(username="batsu.staff")
+    mine = requests.filter(person=teacher.person)
+    assert mine.filter(confirmed_at__isnull=True).exists() and mine.filter(confirmed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_find_their_documents_and_the_services_take_them_on(demo):
+    staff = User.objects.get(username="batsu.staff")
+    visible = doc_selectors.documents_for(staff)
+    assert visible.filter(doc_type__code="ДП", status=DocumentStatus.IN_FORCE).exists()
+    assert not visible.filter(status=DocumentStatus.DRAFT).exists()
+    assert not doc_selectors.documents_for(User.objects.get(username="batsu.expert")).exists()
+
+    # The dean on the agreement sheets has a demo login and it is his turn.
+    turns = doc_selectors.my_agreement_turns(User.objects.get(username="batsu.head"))
+    assert turns.count() == 3
+    step = turns.first()
+    doc_services.agreement_decide(actor=User.objects.get(username="batsu.head"), step=step, agreed=True)
+    assert Revision.objects.get(pk=step.revision_id).state == RevisionState.APPROVAL
+
+    # The rector approves what waits for him; the quality department registers it.
+    rector, quality = User.objects.get(username="batsu.rector"), User.objects.get(username="batsu.quality")
+    waiting = Revision.objects.filter(document__institution__code="batsu", state=RevisionState.APPROVAL)
+    assert waiting.count() == 2
+    revision = doc_services.revision_approve(actor=rector, revision=waiting.first())
+    doc_services.revision_register(actor=quality, revision=revision, effective_date=timezone.localdate())
+    assert Revision.objects.get(pk=revision.pk).state == RevisionState.IN_FORCE
+
+
+@pytest.mark.django_db
+def test_the_daily_job_brings_the_registered_revisions_into_force(demo, monkeypatch):
+    coming = Revision.objects.filter(state=RevisionState.REGISTERED)
+    assert coming.count() == 2
+    day = coming.first().effective_date
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: day)
+    out = io.StringIO()
+    call_command("documents_daily", stdout=out)
+    assert "Brought into force: 2" in out.getvalue()
+    assert not Revision.objects.filter(state=RevisionState.REGISTERED).exists()
+    for document in Document.objects.filter(revisions__number=2, doc_type__code="ДП", revisions__effective_date=day):
+        states = dict(document.revisions.values_list("number", "state"))
+        assert states == {1: RevisionState.OBSOLETE, 2: RevisionState.IN_FORCE}
+
+
+@pytest.mark.django_db
+def test_every_document_row_has_a_create_entry_in_the_audit_log(demo):
+    for model in DOCUMENT_MODELS:
+        content_type = ContentType.objects.get_for_model(model)
+        logged = set(
+            AuditEntry.objects.filter(content_type=content_type, action="create").values_list("object_id", flat=True)
+        )
+        ids = {str(pk) for pk in model.objects.values_list("pk", flat=True)}
+        assert ids, model
+        assert ids <= logged, (model, sorted(ids - logged)[:5])
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_no_documents(demo):
+    models = (*DOCUMENT_MODELS, Acquaintance, AuditEntry)
+    before = {model: model.objects.count() for model in models}
+    out = run_load_demo()
+    assert out.count("documents present, left as they are") == 2
+    assert {model: model.objects.count() for model in models} == before
+
+
+@pytest.mark.django_db
+def test_documents_are_added_to_a_demo_loaded_before_they_existed(demo, monkeypatch):
+    """A database with the demo institutions but no documents gets them on the next run."""
+    from sapat.demo import documents_loader
+
+    loaded = []
+    counts = dict.fromkeys(("documents", "revisions", "requests", "read", "record types", "records"), 0)
+    monkeypatch.setattr(documents_loader, "has_documents", lambda institution: False)
+    monkeypatch.setattr(documents_loader.DocumentsLoader, "load", lambda self: loaded.append(self.spec.code) or counts)
+    outcome = loader.load(write=lambda line: None)
+    assert loaded == ["batsu", "oshsu"]
+    assert (outcome["batsu"], outcome["batsu documents"]) == ("skipped", "created")
