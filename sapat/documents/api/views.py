@@ -25,24 +25,15 @@ from rest_framework.response import Response
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.api.views import OrgViewSet, filtered_by
-from sapat.org.selectors import get_visible, units_for
+from sapat.org.selectors import units_for
 
 from .. import files, selectors, services
-from ..choices import RevisionState
 from ..models import Document, LanguageVersion, Revision
 from . import serializers as s
 
 # Revisions on their way to coming into force: shown only to those who may see drafts
-# (the managers of the document and the people working on it).
-PREPARATION_STATES = frozenset(
-    {
-        RevisionState.DRAFT,
-        RevisionState.AGREEMENT,
-        RevisionState.APPROVAL,
-        RevisionState.APPROVED,
-        RevisionState.REGISTERED,
-    }
-)
+# (the managers of the document and the people working on it), as on the pages.
+PREPARATION_STATES = selectors.PREPARATION_STATES
 
 
 class DocumentsPermission(BasePermission):
@@ -241,10 +232,8 @@ class DocumentFileViewSet(DocumentsViewSet):
         },
     )
     def retrieve(self, request, pk=None):
-        version = get_visible(self.get_queryset().exclude(file=""), pk=pk)
+        version = selectors.visible_file(request.user, pk)
         revision = version.revision
-        if revision.state in PREPARATION_STATES and not selectors.can_see_drafts(request.user, revision.document):
-            raise Http404
         try:
             handle = version.file.open("rb")
         except (FileNotFoundError, OSError) as error:
