@@ -54,6 +54,7 @@ from .data_common import (
     academic_year_dates,
     semester_dates,
 )
+from .process_loader import load_process_registers
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
 
 INSTITUTIONS: tuple[InstitutionSpec, ...] = (data_batsu.INSTITUTION, data_oshsu.INSTITUTION)
@@ -613,6 +614,7 @@ def load(write=print) -> dict[str, str]:
         with transaction.atomic():
             create_account(ANALYST_ACCOUNT, None, None)
         outcome["analyst"] = "created"
+    outcome.update({f"{code} processes": done for code, done in load_process_registers(write).items()})
     return outcome
 
 

@@ -360,3 +360,226 @@ def test_documents_are_added_to_a_demo_loaded_before_they_existed(demo, monkeypa
     outcome = loader.load(write=lambda line: None)
     assert loaded == ["batsu", "oshsu"]
     assert (outcome["batsu"], outcome["batsu documents"]) == ("skipped", "created")
+
+
+# --- process registers (seed 004 Appendix 1, seed 001 Annex 1) ------------------------------------
+
+# code, the Kyrgyz name, the owners' names as the demo's Person records spell them.
+BATKEN_REGISTER = [
+    ("1.1", "Стратегиялык пландаштыруу", ["Гыязов Айдарбек Токторович"]),
+    (
+        "1.2",
+        "Процесстерди жана сапат менеджменти системасын мониторинг, өлчөө анализдөө жана жакшыртуу",
+        ["Эргешали кызы Айчүрөк"],
+    ),
+    (
+        "1.3",
+        "Коомчулукту БатМУнун ишмердиги менен кабардар кылуу",
+        ["Сагтаров Жолболду Омурзакович", "Бекмаматов Замирбек Молдошевич"],
+    ),
+    ("2.1", "ЖОЖго чейин даярдоо жана студенттерди кабыл алуу", ["Осмонов Заирбек Абдижапарович"]),
+    (
+        "2.2",
+        "Кесиптик орто билим берүү программалары боюнча билим берүү ишмердигин уюштуруу жана жүзөгө ашыруу",
+        ["Бөрүбаева Гульбара Назырбековна"],
+    ),
+    (
+        "2.3",
+        "Бакалавриат, специалитет программалары боюнча билим берүү ишмердигин уюштуруу жана жүзөгө ашыруу",
+        ["Миралы кызы Анара"],
+    ),
+    (
+        "2.4",
+        "Магистратура билим берүү программалары боюнча билим берүү ишмердигин жүзөгө ашыруу",
+        ["Момунова Гүлзат Ачыловна"],
+    ),
+    ("2.5", "Тарбиялык жана окуудан сырткары иштер", ["Кунназаров Айбек Ысмаилович", "Үсөнов Иса Мурзапарович"]),
+    ("2.6", "Илимий изилдөө ишмердиги", ["Саматова Абиба Абдиламитовна"]),
+    ("2.7", "Эл аралык ишмердик", ["Артыкбаев Гыламиндин Үрүстөмович"]),
+    ("2.8", "Жогорку квалификациялуу кадрларды даярдоо", ["Момунова Гүлзат Ачыловна"]),
+    ("2.9", "Кошумча кесиптик билим берүү программаларын иштеп чыгуу жана жүзөгө ашыруу", []),
+    ("2.10", "Персоналдык квалификациясын жогорулатуу программасын иштеп чыгуу жана жүзөгө ашыруу", []),
+    ("3.1", "Персоналды башкаруу", ["Абдуллаева Салияхан Мамасадыковна"]),
+    ("3.2", "Инфраструктураны жана өндүрүш чөйрөсүн башкаруу", ["Мидинов Шерали Ташбаевич"]),
+    ("3.3", "Информациялык системаларды жана технологияларды башкаруу", ["Бекмаматов Замирбек Молдошевич"]),
+    ("3.4", "Каржылык ишмердик жана сатып алуу", ["Үсөнов Муса Мурзапарович"]),
+    ("3.5", "Библиотекалык кызмат көрсөтүү", ["Бостонова Айниса Полотхановна"]),
+    ("3.6", "Окуу жана окуу-методикалык адабияттарды басып чыгаруу", []),
+    (
+        "4.1",
+        "Ички аудиттер",
+        [
+            "Эргешали кызы Айчүрөк",
+            "Сайдалиев Мурзабек Джумагулович",
+            "Бекмурзаева Бүажар Абдусаттаровна",
+            "Нурдинова Гүлзада Абдилакимовна",
+            "Сулайманова Нургүл Орозбаевна",
+            "Халмурзаева Хайткул Пайзуллаевна",
+        ],
+    ),
+    ("4.2", "Туура келбөөчүлүктөрдү башкаруу, Коррекциялык жана алдын ала эскертүүчү аракеттер", []),
+    ("4.3", "Процесстерди жана ишмердиктин түрлөрүнө мониторинг, анализдөө, өлчөө, жакшыртуу", []),
+]
+
+# Annex 1's second "1.3" (monitoring of the quality system) is 1.4 here: see data_processes.
+OSH_REGISTER = [
+    ("1.1", "Стратегиялык пландаштыруу", ["Кожобеков Кудайберди Гапаралиевич"]),
+    ("1.2", "Процесстердин менеджментин жакшыртуу", ["Артыкова Жылдыз Абдисаламовна"]),
+    ("1.3", "Коомчулукту ОшМУнун ишмердиги менен кабардар кылуу", ["Мапаева Нуржамал Абдиллажановна"]),
+    ("1.4", "Сапат системасына мониторинг жүргүзүү, өлчөө, анализдөө жана жакшыртуу", ["Былыкова Махабат Максатовна"]),
+    ("2.1", "Студенттерди кабыл алуу", ["Кожобеков Кудайберди Гапаралиевич"]),
+    (
+        "2.2",
+        "Кесиптик орто билим берүү программалары боюнча билим берүү ишмердигин уюштуруу жана жүзөгө ашыруу",
+        ["Мамажакып уулу Чынгыз"],
+    ),
+    (
+        "2.3",
+        "Бакалавриат, специалитет программалары боюнча жогорку кесиптик билим берүү ишмердигин уюштуруу жана "
+        "жүзөгө ашыруу",
+        ["Омуров Нурлан Кубатович"],
+    ),
+    (
+        "2.4",
+        "Магистратура билим берүү программалары боюнча билим берүү ишмердигин уюштуруу жана жүзөгө ашыруу",
+        ["Папиева Толкун Маматаевна"],
+    ),
+    ("2.5", "Тарбиялык жана окуудан сырткары иштер", ["Мапаева Нуржамал Абдиллажановна"]),
+    ("2.6", "Илимий изилдөө ишмердиги", ["Арапбаев Руслан Нурмаматович"]),
+    ("2.7", "Эл аралык ишмердик", ["Аттокуров Курсантбек Шарабидинович"]),
+    ("2.8", "ЖОЖдон кийинки даярдоо", ["Молдалиев Жоомарт Тумакович", "Жанбаева Анара Кенешовна"]),
+    (
+        "2.9",
+        "Кошумча кесиптик билим берүү программаларын иштеп чыгуу жана жүзөгө ашыруу",
+        ["Джороев Ташболот Абдыхайымович"],
+    ),
+    (
+        "2.10",
+        "Персоналдын квалификациясын жогорулатуу программаларын иштеп чыгуу жана жүзөгө ашыруу",
+        ["Джороев Ташболот Абдыхайымович"],
+    ),
+    ("3.1", "Персоналды башкаруу", ["Турдубаева Гүлсара Турдубаевна"]),
+    ("3.2", "Инфраструктураны жана өндүрүш чөйрөсүн башкаруу", ["Зайнидинов Алтынбек Талипжанович"]),
+    ("3.3", "Информациялык системаларды жана технологияларды башкаруу", ["Ураимов Рабшанбек Жусупович"]),
+    ("3.4", "Каржылык ишмердик", ["Курбанбаева Динара Шараповна"]),
+    ("3.5", "Библиотекалык кызмат көрсөтүү", ["Орозбаев Азамат Мамасадыкович"]),
+    ("3.6", "Окуу жана окуу-методикалык адабияттарды басып чыгаруу", ["Нуранов Адылбек Шерматович"]),
+    ("3.7", "Коопсуздукту камсыз кылуу", ["Арзиев Нурлаким Маматкулович"]),
+    ("3.8", "Процесстерди укуктук жактан камсыздоо", ["Айдарбекова Жамал Абдыкадыровна"]),
+    ("4.1", "Ички аудит", []),
+    (
+        "4.2",
+        "Тобокелчиликтерди башкаруу. Коррекциялык жана алдын ала эскертүүчү аракеттер",
+        ["Омуров Нурлан Кубатович"],
+    ),
+    (
+        "4.3",
+        "Процесстерди жана ишмердиктин түрлөрүнө мониторинг, анализдөө, өлчөө, жакшыртуу",
+        ["Асилбек кызы Жыпар"],
+    ),
+]
+
+
+def register_rows(code):
+    from sapat.processes.models import Process
+
+    rows = []
+    for process in Process.objects.filter(institution__code=code).prefetch_related("ownerships__person"):
+        owners = [o.person.full_name for o in process.ownerships.all() if o.person_id]
+        rows.append((process.code, process.name_ky, owners))
+    return rows
+
+
+@pytest.mark.django_db
+def test_both_process_registers_are_loaded_as_the_seeds_give_them(demo):
+    from sapat.processes.models import Process
+
+    assert register_rows("batsu") == BATKEN_REGISTER
+    assert register_rows("oshsu") == OSH_REGISTER
+    batsu = {p.code: p for p in Process.objects.filter(institution__code="batsu")}
+    assert len(batsu) == 22
+    assert [p.group for p in batsu.values()] == [1] * 3 + [2] * 10 + [3] * 6 + [4] * 3
+    # Owners given only by a position or a unit, as the register writes them.
+    assert list(batsu["2.9"].ownerships.values_list("position_title", "unit__code")) == [
+        ("ОМД", "ОМД"),
+        ("Кафедралар", None),
+    ]
+    assert list(batsu["3.6"].ownerships.values_list("position_title", flat=True)) == ["Келишимдин негизинде"]
+    assert not batsu["2.10"].ownerships.exists()
+    assert batsu["1.1"].ownerships.get().position_title == "БатМУнун ректору"
+    osh = {p.code: p for p in Process.objects.filter(institution__code="oshsu")}
+    assert len(osh) == 25
+    assert osh["4.1"].ownerships.get().position_title == "Ички аудит кызматынын жетектөөчү адиси"
+    assert osh["2.2"].ownerships.get().position_title == (
+        "Директор департамента среднего профессионального образования ОшГУ"
+    )
+    for process in (*batsu.values(), *osh.values()):
+        assert process.name_ru and process.name_en and process.short_name_ky, process.code
+        assert process.units.exists(), process.code
+
+
+@pytest.mark.django_db
+def test_the_registers_agree_with_the_owners_the_people_data_names(demo):
+    """Each seed person's `processes` note (data_batsu, data_oshsu) and the register agree,
+    but for ОшМУ's duplicate 1.3, which the register numbers 1.4."""
+    from sapat.demo import data_batsu, data_oshsu
+    from sapat.processes.models import ProcessOwnership
+
+    for spec in (data_batsu.INSTITUTION, data_oshsu.INSTITUTION):
+        for person in spec.people:
+            if not person.processes:
+                continue
+            owned = set(
+                ProcessOwnership.objects.filter(
+                    process__institution__code=spec.code,
+                    person__last_name=person.name_parts[0],
+                    person__first_name=person.name_parts[1],
+                ).values_list("process__code", flat=True)
+            )
+            noted = set(person.processes)
+            if spec.code == "oshsu" and person.key == "quality_head":
+                noted = {"1.4"}
+            assert owned == noted, (spec.code, person.name)
+
+
+@pytest.mark.django_db
+def test_core_processes_have_maps_that_link_processes(demo):
+    from sapat.processes import selectors as process_selectors
+    from sapat.processes.models import Process
+
+    for code in ("batsu", "oshsu"):
+        processes = list(Process.objects.filter(institution__code=code))
+        mapped = [p for p in processes if p.purpose and p.inputs.count() >= 3 and p.outputs.count() >= 2]
+        assert 6 <= len([p for p in mapped if p.group == 2]) <= 8, code
+        links = process_selectors.process_links(processes)
+        assert len(links) >= 15, code
+        groups = {(link.source.group, link.target.group) for link in links}
+        assert (3, 2) in groups and (2, 2) in groups and (1, 2) in groups
+        assert Process.objects.filter(institution__code=code, documents__isnull=False).distinct().count() >= 10
+
+
+@pytest.mark.django_db
+def test_every_process_row_has_a_create_entry_in_the_audit_log(demo):
+    from sapat.processes.models import Process, ProcessInput, ProcessOutput, ProcessOwnership
+
+    for model in (Process, ProcessOwnership, ProcessInput, ProcessOutput):
+        content_type = ContentType.objects.get_for_model(model)
+        logged = set(
+            AuditEntry.objects.filter(content_type=content_type, action="create").values_list("object_id", flat=True)
+        )
+        ids = {str(pk) for pk in model.objects.values_list("pk", flat=True)}
+        assert ids and ids <= logged, model
+
+
+@pytest.mark.django_db
+def test_process_registers_load_once_and_into_a_demo_loaded_before_them(demo):
+    from sapat.processes.models import Process, ProcessOwnership
+
+    before = (Process.objects.count(), ProcessOwnership.objects.count(), AuditEntry.objects.count())
+    outcome = loader.load(write=lambda line: None)
+    assert (outcome["batsu processes"], outcome["oshsu processes"]) == ("skipped", "skipped")
+    assert (Process.objects.count(), ProcessOwnership.objects.count(), AuditEntry.objects.count()) == before
+    Process.objects.filter(institution__code="oshsu").delete()
+    outcome = loader.load(write=lambda line: None)
+    assert outcome["oshsu processes"] == "created"
+    assert Process.objects.filter(institution__code="oshsu").count() == 25
