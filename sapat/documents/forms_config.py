@@ -2,8 +2,6 @@
 records pages. Unit and person choices are limited to the institution (ScopedForm); the
 services check the rights again and the models validate the rest."""
 
-from string import Formatter
-
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
@@ -14,28 +12,7 @@ from sapat.org.choices import UnitType
 from sapat.org.forms import ScopedForm
 from sapat.org.models import Unit
 
-from .models import DocumentType, Record, RecordType
-
-# What the code pattern is tried with: two running numbers must give two different codes.
-_SAMPLE = {"type": "ДП", "unit": "ББСБ", "year": 2026}
-PLACEHOLDERS = {"type", "unit", "year", "seq"}
-
-
-def check_code_pattern(pattern: str) -> str | None:
-    """The problem with a code pattern, in words for the user, or None when it is usable.
-    Stricter than the model's check: only the four names, with no attribute or index
-    ({type.upper} would put a memory address in the code), a format that works, and a
-    number that really changes the code ({{seq}} is the literal text "{seq}")."""
-    try:
-        fields = [name for _literal, name, _spec, _conversion in Formatter().parse(pattern) if name is not None]
-        if any(name not in PLACEHOLDERS for name in fields):
-            raise KeyError(fields)
-        first, second = pattern.format(**_SAMPLE, seq=1), pattern.format(**_SAMPLE, seq=2)
-    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
-        return _("The pattern has an unknown placeholder or format. Use {type}, {unit}, {year} and {seq}.")
-    if first == second:
-        return _("The pattern needs {seq}, or codes would repeat.")
-    return None
+from .models import DocumentType, Record, RecordType, code_pattern_problem
 
 
 def at_least_one(field) -> None:
@@ -85,7 +62,7 @@ class DocumentTypeForm(ScopedForm):
 
     def clean_code_pattern(self):
         pattern = self.cleaned_data["code_pattern"].strip()
-        problem = check_code_pattern(pattern)
+        problem = code_pattern_problem(pattern)
         if problem:
             raise forms.ValidationError(problem)
         return pattern
