@@ -338,12 +338,12 @@ def acquaintance_document_headers() -> list[str]:
         _("Asked"),
         _("Read"),
         _("Not read"),
-        _("% read"),
+        _("Read, %"),
     ]
 
 
 def acquaintance_unit_headers() -> list[str]:
-    return [_("Unit code"), _("Unit"), _("People asked"), _("Have read"), _("Not yet"), _("% read")]
+    return [_("Unit code"), _("Unit"), _("People asked"), _("Have read"), _("Not yet"), _("Read, %")]
 
 
 def acquaintance_document_values(t: DocumentTally) -> list:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from sapat.lib.pdf import pdf_response, render_pdf
@@ -50,7 +50,7 @@ def reports_index(request):
 def register_xlsx(request):
     rows = reports.register(request.user, current_institution(request))
     sheet = Sheet(
-        _("Register"),
+        pgettext("spreadsheet sheet", "Register"),
         reports.register_headers(),
         (row.values() for row in rows),
         widths=[16, 50, 30, 8, 30, 28, 10, 13, 13],
