@@ -365,3 +365,26 @@ class Record(TimeStamped):
     def save(self, *args, **kwargs):
         self.keep_until = add_months(self.dated, self.record_type.retention_months)
         super().save(*args, **kwargs)
+
+
+class SearchEntry(models.Model):
+    """What search finds of one document: its code and titles, the text of its revision in
+    force, and apart from it the text of the revision being prepared, which only those who
+    may see drafts find. Written by `search.reindex_document`; the full-text indexes over
+    these columns come from migration `search_index` (an FTS5 table on SQLite, tsvector
+    columns with GIN indexes on PostgreSQL)."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, primary_key=True, related_name="search_entry")
+    code = models.TextField(blank=True)
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    draft = models.TextField(blank=True)
+    revision_number = models.PositiveSmallIntegerField(null=True)
+    draft_number = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self):
+        return self.code

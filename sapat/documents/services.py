@@ -16,7 +16,7 @@ from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.models import Person, Unit
 
-from . import files
+from . import files, search
 from .choices import FROZEN_STATES, AgreementDecision, ApproverKind, DocumentStatus, ReviewOutcome, RevisionState
 from .models import (
     Acquaintance,
@@ -123,6 +123,7 @@ def document_create(*, actor, document: Document) -> Document:
     document.code = _next_code(document)
     save_audited(actor, document)
     save_audited(actor, Revision(document=document, number=1, author=actor if actor.pk else None))
+    search.reindex_document(document)
     return document
 
 
@@ -140,6 +141,7 @@ def document_update(*, actor, document: Document, expected_version=None, distrib
         document.distributed_units.set(distributed_units)
     if distributed_people is not None:
         document.distributed_people.set(distributed_people)
+    search.reindex_document(document)
     return document
 
 
@@ -204,7 +206,9 @@ def version_save(*, actor, revision: Revision, language: str, text: str = "", up
         version.original_name = upload.name[:255]
         version.extracted_text = checked.text
         version.file.save(checked.file_format, checked.content, save=False)
-    return save_audited(actor, version)
+    save_audited(actor, version)
+    search.reindex_document(revision.document)
+    return version
 
 
 @transaction.atomic
@@ -373,6 +377,7 @@ def bring_into_force(*, actor, revision: Revision) -> Revision:
     document.next_review_on = add_months(revision.effective_date or today, document.review_months)
     document.version += 1
     save_audited(actor, document)
+    search.reindex_document(document)
     readers = list(distribution_people(document).select_related("user"))
     Acquaintance.objects.bulk_create(
         [Acquaintance(revision=revision, person=p) for p in readers], ignore_conflicts=True
@@ -409,7 +414,9 @@ def document_withdraw(*, actor, document: Document, note: str = "") -> Document:
     document.status = DocumentStatus.WITHDRAWN
     document.next_review_on = None
     document.version += 1
-    return save_audited(actor, document, note=note[:300])
+    save_audited(actor, document, note=note[:300])
+    search.reindex_document(document)
+    return document
 
 
 @transaction.atomic
