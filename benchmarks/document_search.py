@@ -234,6 +234,7 @@ def bench():
         f"  budget {BUDGET_MS} ms"
     )
     over = 0
+    budgeted = connection.vendor == "postgresql"  # (the budget is PostgreSQL's; SQLite's figures are for information)
     for kind, texts in queries(documents).items():
         times, found = [], []
         for text in texts:
@@ -248,10 +249,10 @@ def bench():
             assert total > 0, text
         times.sort()
         median, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
-        over += p95 > BUDGET_MS
+        over += p95 > BUDGET_MS and budgeted
         print(
             f"{kind:14} {median:10.1f} {p95:8.1f} {times[-1]:8.1f} {statistics.mean(found):12.0f} "
-            f"{len(ctx.captured_queries):8d}  {'ok' if p95 <= BUDGET_MS else 'OVER'}"
+            f"{len(ctx.captured_queries):8d}  {'ok' if p95 <= BUDGET_MS else 'OVER' if budgeted else 'over'}"
         )
     # The same through the page, and as a member of staff (no drafts to see).
     client = Client()
