@@ -2,6 +2,7 @@
 approval, registration and acquaintance; periodic review; records and their retention."""
 
 import datetime
+from string import Formatter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,26 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = day.year + month // 12, month % 12 + 1
     last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     return day.replace(year=year, month=month, day=min(day.day, last[month - 1]))
+
+
+CODE_PLACEHOLDERS = {"type", "unit", "year", "seq"}
+
+
+def code_pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a code pattern, in words for the user, or None. Only the four
+    names, no attribute or index access ({type.upper} would put a memory address in the
+    code), and a number that really changes the code ({{seq}} is the literal "{seq}")."""
+    sample = {"type": "ДП", "unit": "ББСБ", "year": 2026}
+    try:
+        names = [name for _text, name, _spec, _conv in Formatter().parse(pattern) if name is not None]
+        if any(name not in CODE_PLACEHOLDERS for name in names):
+            raise KeyError(names)
+        first, second = pattern.format(**sample, seq=1), pattern.format(**sample, seq=2)
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+        return _("The pattern has an unknown placeholder or format. Use {type}, {unit}, {year} and {seq}.")
+    if first == second:
+        return _("The pattern needs {seq}, or codes would repeat.")
+    return None
 
 
 class DocumentType(Trilingual, TimeStamped):
@@ -80,12 +101,9 @@ class DocumentType(Trilingual, TimeStamped):
         return self.institution.audit_unit_id()
 
     def clean(self):
-        try:
-            self.code_pattern.format(type="T", unit="U", year=2026, seq=1)
-        except (KeyError, ValueError, IndexError) as exc:
-            raise ValidationError({"code_pattern": _("The pattern has an unknown placeholder or format.")}) from exc
-        if "{seq" not in self.code_pattern:
-            raise ValidationError({"code_pattern": _("The pattern needs {seq}, or codes would repeat.")})
+        problem = code_pattern_problem(self.code_pattern)
+        if problem:
+            raise ValidationError({"code_pattern": problem})
         if self.approver_kind == ApproverKind.COUNCIL and self.approval_body_id is None and not self.is_external:
             raise ValidationError({"approval_body": _("Choose the body that approves documents of this type.")})
 
@@ -100,6 +118,9 @@ class CodeCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["institution", "prefix"], name="code_counter_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"
 
 
 class Document(Trilingual, TimeStamped):
@@ -214,7 +235,8 @@ class Revision(TimeStamped):
 
 def revision_file_path(instance, filename):
     # The stored name is ours; the user's file name is kept in `original_name`.
-    return f"documents/{instance.revision.document_id}/{instance.revision_id}/{instance.language}-{instance.sha256[:16]}"
+    revision = instance.revision
+    return f"documents/{revision.document_id}/{revision.pk}/{instance.language}-{instance.sha256[:16]}"
 
 
 class LanguageVersion(TimeStamped):

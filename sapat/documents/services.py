@@ -84,8 +84,14 @@ def document_type_save(*, actor, doc_type: DocumentType) -> DocumentType:
 
 @transaction.atomic
 def record_type_save(*, actor, record_type: RecordType) -> RecordType:
+    """Save a record type; records still kept follow a changed retention period."""
     access.require(actor, Perm.CONFIGURE_DOCUMENTS, _root(record_type.institution_id))
-    return save_audited(actor, record_type)
+    save_audited(actor, record_type)
+    kept = list(record_type.records.filter(disposed_on__isnull=True))
+    for record in kept:
+        record.keep_until = add_months(record.dated, record_type.retention_months)
+    Record.objects.bulk_update(kept, ["keep_until"])
+    return record_type
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -151,6 +157,8 @@ def revision_start(*, actor, document: Document) -> Revision:
     require_manage(actor, document)
     if document.revisions.exclude(state__in=FROZEN_STATES).exists():
         raise ValidationError(_("A revision is already being prepared; finish or discard it first."))
+    if document.revisions.filter(state__in=[RevisionState.APPROVED, RevisionState.REGISTERED]).exists():
+        raise ValidationError(_("The approved revision has not come into force yet; register it first."))
     previous = document.revisions.order_by("-number").first()
     revision = save_audited(
         actor, Revision(document=document, number=(previous.number + 1) if previous else 1, author=actor)
@@ -160,6 +168,7 @@ def revision_start(*, actor, document: Document) -> Revision:
         # (files are uploaded anew: the new revision is a new file).
         for version in previous.versions.exclude(text=""):
             save_audited(actor, LanguageVersion(revision=revision, language=version.language, text=version.text))
+    search.reindex_document(document)
     return revision
 
 
