@@ -1,7 +1,18 @@
 import pytest
+from django.utils import translation
 
 from sapat.org.choices import Role
 from sapat.org.tests import factories
+
+
+@pytest.fixture
+def english(settings):
+    """Run a test in English (the installation default is Kyrgyz): for tests that read the
+    interface's English messages. Accounts without their own choice follow the default."""
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A sign-in account. The person it belongs to is `user.person` (org.Person)."""
 
-    language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES, default="ky")
+    # Empty until the user picks one: then the installation's default language (Kyrgyz) applies.
+    language = models.CharField(
+        _("interface language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("account")

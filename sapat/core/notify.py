@@ -19,7 +19,7 @@ def notify(people, template: str, context: dict) -> int:
         address = person.email or (user.email if user else "")
         if not address:
             continue
-        language = user.language if user else settings.LANGUAGE_CODE
+        language = (user.language if user else "") or settings.LANGUAGE_CODE
         with translation.override(language):
             ctx = {**context, "person": person}
             subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())

@@ -9,8 +9,13 @@ from sapat.documents.models import Document, DocumentType
 
 def doc_type(institution, code="ДП", level=Level.L2, approver=None, **kwargs) -> DocumentType:
     t = DocumentType(
-        institution=institution, code=code, name_ky=kwargs.pop("name_ky", "Документтештирилген процедура"),
-        level=level, approver_kind=kwargs.pop("approver_kind", ApproverKind.PERSON), approver=approver, **kwargs,
+        institution=institution,
+        code=code,
+        name_ky=kwargs.pop("name_ky", "Документтештирилген процедура"),
+        level=level,
+        approver_kind=kwargs.pop("approver_kind", ApproverKind.PERSON),
+        approver=approver,
+        **kwargs,
     )
     t.full_clean()
     t.save()
@@ -18,9 +23,7 @@ def doc_type(institution, code="ДП", level=Level.L2, approver=None, **kwargs) 
 
 
 def document(actor, unit, dtype, title="Ички аудит", **kwargs) -> Document:
-    return services.document_create(
-        actor=actor, document=Document(doc_type=dtype, unit=unit, title_ky=title, **kwargs)
-    )
+    return services.document_create(actor=actor, document=Document(doc_type=dtype, unit=unit, title_ky=title, **kwargs))
 
 
 def docx_upload(text="Ички аудит жол-жобосу", name="procedure.docx") -> SimpleUploadedFile:

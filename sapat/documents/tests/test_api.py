@@ -20,6 +20,9 @@ from sapat.documents.tests import factories as f
 from sapat.org.choices import Role
 from sapat.org.tests import factories
 
+# These tests read the interface's English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = timezone.localdate()
 
 

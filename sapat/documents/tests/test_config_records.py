@@ -19,6 +19,9 @@ from sapat.documents.tests import factories as f
 from sapat.org.choices import Role, UnitType
 from sapat.org.tests import factories
 
+# These tests read the interface's English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = timezone.localdate()
 
 

@@ -16,6 +16,9 @@ from sapat.documents.management.commands.documents_daily import review_reminder_
 from sapat.documents.models import Acquaintance, Document, Revision
 from sapat.documents.tests import factories as f
 
+# These tests read the interface's English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 

@@ -23,6 +23,7 @@ from sapat.org.choices import Post, Role
 from sapat.org.models import Position
 from sapat.org.tests import factories
 
+
 KY_TITLE = "Сапат боюнча колдонмо: өзгөрүүлөрдү башкаруу"
 CHANGE_SHEET_KY = "Өзгөрүүлөрдү жана толуктоолорду каттоо барагы"
 
@@ -259,7 +260,8 @@ def test_change_sheet_pdf_in_kyrgyz_follows_the_seed_form(client, setup):
     revise(w, w.proc, "4.2, 5.1")
     services.document_review(actor=w.quality, document=w.proc, outcome=ReviewOutcome.CURRENT, note="Күчүндө")
     # The teacher sees the procedure (sent to the department) and may print its sheet.
-    assert w.staff_a.language == "ky"
+    w.staff_a.language = "ky"
+    w.staff_a.save(update_fields=["language"])
     response = login(client, w.staff_a).get(reverse("document_change_sheet_pdf", args=[w.proc.pk]))
     assert response.status_code == 200
     assert "change-sheet-" in attachment_name(response)
@@ -354,10 +356,10 @@ def test_acquaintance_report_xlsx_has_a_sheet_per_view(client, setup):
         "Asked",
         "Read",
         "Not read",
-        "% read",
+        "Read, %",
     ]
     assert {row[0] for row in by_doc.iter_rows(min_row=2, values_only=True)} == {w.proc.code, w.manual.code}
-    assert [c.value for c in by_unit[1]] == ["Unit code", "Unit", "People asked", "Have read", "Not yet", "% read"]
+    assert [c.value for c in by_unit[1]] == ["Unit code", "Unit", "People asked", "Have read", "Not yet", "Read, %"]
     assert by_unit.max_row - 1 == 4  # the root, faculty A, its department, faculty B
     assert by_doc.freeze_panes == by_unit.freeze_panes == "A2"
 

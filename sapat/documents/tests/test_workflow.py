@@ -26,8 +26,9 @@ def take_into_force(w, doc):
     step = revision.agreement_steps.get()
     services.agreement_decide(actor=w.head_a, step=step, agreed=True)
     services.revision_approve(actor=w.rector, revision=Revision.objects.get(pk=revision.pk))
-    services.revision_register(actor=w.quality, revision=Revision.objects.get(pk=revision.pk),
-                               effective_date=timezone.localdate())
+    services.revision_register(
+        actor=w.quality, revision=Revision.objects.get(pk=revision.pk), effective_date=timezone.localdate()
+    )
     return Revision.objects.get(pk=revision.pk)
 
 

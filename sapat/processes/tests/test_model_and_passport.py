@@ -12,6 +12,9 @@ from sapat.processes.models import Process
 
 from . import factories
 
+# These tests read the interface's English messages.
+pytestmark = pytest.mark.usefixtures("english")
+
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
 
