@@ -23,7 +23,6 @@ from sapat.org.choices import Post, Role
 from sapat.org.models import Position
 from sapat.org.tests import factories
 
-
 KY_TITLE = "Сапат боюнча колдонмо: өзгөрүүлөрдү башкаруу"
 CHANGE_SHEET_KY = "Өзгөрүүлөрдү жана толуктоолорду каттоо барагы"
 
