@@ -166,6 +166,8 @@ def document_detail(request, pk):
         "reviews": document.reviews.select_related("reviewed_by"),
         "distributed_units": document.distributed_units.all(),
         "distributed_people": document.distributed_people.all(),
+        # The processes whose maps name this document among their governing documents.
+        "processes": document.processes.filter(is_active=True).order_by("sort_key"),
         "today": timezone.localdate(),
     }
 

@@ -547,3 +547,15 @@ def test_register_query_count_does_not_grow_with_the_documents(client, w):
 def test_my_tasks_are_empty_with_a_helpful_text(client, w):
     page = login(client, w.staff_a).get(reverse("my_documents")).content.decode()
     assert "Nothing is waiting for you" in page
+
+
+def test_the_document_page_lists_the_processes_it_governs(client, world):
+    from sapat.processes.models import Process
+
+    dtype = f.doc_type(world.inst, approver=world.rector.person)
+    doc = f.document(world.quality, world.fac_a, dtype)
+    process = Process.objects.create(institution=world.inst, group="4", code="4.1", name_ky="Ички аудиттер")
+    process.documents.add(doc)
+    client.force_login(world.quality)
+    content = client.get(reverse("document_detail", args=[doc.pk])).content.decode()
+    assert reverse("process_detail", args=[process.pk]) in content and "Ички аудиттер" in content
