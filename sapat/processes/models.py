@@ -294,3 +294,9 @@ class ProcessOutput(TimeStamped):
 
     def clean(self):
         _check_linked_process(self, "customer_process")
+
+
+# The policy, objectives and risk models live in their own modules; importing them here is
+# what registers them with the app.
+from .models_policy import *  # noqa: E402,F401,F403
+from .models_risks import *  # noqa: E402,F401,F403

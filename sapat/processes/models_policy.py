@@ -1,0 +1,1 @@
+"""Quality policy (versioned) and quality objectives cascaded down the unit tree."""
