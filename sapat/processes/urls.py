@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_risks, views
 
 urlpatterns = [
     path("", views.process_list, name="process_list"),
@@ -20,3 +20,4 @@ urlpatterns = [
     path("outputs/<int:pk>/edit/", views.output_edit, name="output_edit"),
     path("outputs/<int:pk>/delete/", views.output_delete, name="output_delete"),
 ]
+urlpatterns += urls_risks.urlpatterns

@@ -1,0 +1,245 @@
+"""Pages of the risk register (with its heat map) and of SWOT analyses. Views parse input and
+call the services in `services_risks`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sapat.core.web import save_form
+from sapat.org.models import Unit
+
+from . import selectors_risks as sel
+from . import services_risks as svc
+from .forms_risks import RiskActionForm, RiskForm, SwotForm, SwotItemForm, ToRiskForm
+from .models import Process, Risk, RiskAction, RiskKind, RiskLevel, RiskStatus, SwotAnalysis, SwotItem
+from .views import _can_see_history, _institution
+
+
+def _risk_for_edit(request, pk) -> Risk:
+    risk = sel.risk_detail(request.user, pk)
+    if not svc.can_manage_risk(request.user, risk):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    return risk
+
+
+# --- the register -----------------------------------------------------------------------------
+
+
+@login_required
+def risk_list(request):
+    institution = _institution(request)
+    scale = svc.scale_for(institution.pk)
+    filters = sel.parse_filters(request.GET)
+    qs = sel.filter_risks(
+        sel.risks_for(request.user).filter(institution=institution),
+        filters,
+        scale,
+        likelihood=sel._int(request.GET.get("likelihood")),
+        impact=sel._int(request.GET.get("impact")),
+        residual=filters.residual,
+    ).order_by("-score", "code")
+    context = {
+        "institution": institution,
+        "risks": sel.attach_scale(qs, scale),
+        "filters": filters,
+        "processes": Process.objects.filter(institution=institution, is_active=True),
+        "units": Unit.objects.filter(institution=institution, risks__isnull=False).distinct().order_by("path"),
+        "kinds": RiskKind.choices,
+        "levels": RiskLevel.choices,
+        "statuses": RiskStatus.choices,
+        "can_add": svc.can_add_risks(request.user, institution.pk),
+        "cell": request.GET.get("likelihood") and request.GET.get("impact"),
+    }
+    return render(request, "processes/risks/risk_list.html", context)
+
+
+@login_required
+def risk_heatmap(request):
+    institution = _institution(request)
+    scale = svc.scale_for(institution.pk)
+    filters = sel.parse_filters(request.GET)
+    level = filters.level
+    filters.level = ""  # the map shows every level
+    qs = sel.filter_risks(sel.risks_for(request.user).filter(institution=institution), filters, scale)
+    filters.level = level
+    context = {
+        "institution": institution,
+        "map": sel.heat_map(qs, scale, residual=filters.residual),
+        "filters": filters,
+        "base_query": filters.query(view="residual" if filters.residual else ""),
+        "impact_labels": list(enumerate(scale.impact_labels, start=1)),
+    }
+    return render(request, "processes/risks/heatmap.html", context)
+
+
+@login_required
+def risk_detail(request, pk):
+    risk = sel.risk_detail(request.user, pk)
+    can_edit = svc.can_manage_risk(request.user, risk)
+    context = {
+        "risk": risk,
+        "actions": sel.actions_of(risk),
+        "can_edit": can_edit,
+        "action_form": RiskActionForm(user=request.user, institution=risk.institution) if can_edit else None,
+        "can_see_history": _can_see_history(request.user, risk),
+    }
+    return render(request, "processes/risks/risk_detail.html", context)
+
+
+def _risk_form(request, risk, title, back_url):
+    scale = svc.scale_for(risk.institution_id)
+    form = RiskForm(request.POST or None, instance=risk, user=request.user, institution=risk.institution, scale=scale)
+    return save_form(
+        request,
+        form,
+        lambda r: svc.risk_save(actor=request.user, risk=r),
+        success_url=lambda r: r.get_absolute_url(),
+        template="processes/risks/form.html",
+        context={"title": title, "back_url": back_url},
+    )
+
+
+@login_required
+def risk_add(request):
+    institution = _institution(request)
+    if not svc.can_add_risks(request.user, institution.pk):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    risk = Risk(institution=institution)
+    process_id = sel._int(request.GET.get("process"))
+    if process_id and request.method == "GET":
+        risk.process = Process.objects.filter(institution=institution, pk=process_id).first()
+    return _risk_form(request, risk, _("New risk or opportunity"), reverse("risk_list"))
+
+
+@login_required
+def risk_edit(request, pk):
+    risk = _risk_for_edit(request, pk)
+    return _risk_form(request, risk, _("Edit %(code)s") % {"code": risk.code}, risk.get_absolute_url())
+
+
+@login_required
+def action_add(request, pk):
+    risk = _risk_for_edit(request, pk)
+    form = RiskActionForm(
+        request.POST or None, instance=RiskAction(risk=risk), user=request.user, institution=risk.institution
+    )
+    return save_form(
+        request,
+        form,
+        lambda a: svc.action_add(actor=request.user, action=a),
+        success_url=risk.get_absolute_url(),
+        template="processes/risks/form.html",
+        context={"title": _("New treatment action"), "back_url": risk.get_absolute_url(), "risk": risk},
+    )
+
+
+@login_required
+@require_POST
+def action_done(request, pk):
+    action = get_object_or_404(RiskAction, pk=pk)
+    risk = _risk_for_edit(request, action.risk_id)
+    try:
+        svc.action_done(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(risk.get_absolute_url())
+
+
+# --- SWOT ------------------------------------------------------------------------------------
+
+
+@login_required
+def swot_list(request):
+    institution = _institution(request)
+    context = {
+        "institution": institution,
+        "analyses": sel.swots_for(request.user).filter(institution=institution),
+        "can_add": svc.can_add_risks(request.user, institution.pk),
+    }
+    return render(request, "processes/risks/swot_list.html", context)
+
+
+@login_required
+def swot_detail(request, pk):
+    analysis = sel.swot_detail(request.user, pk)
+    context = {
+        "analysis": analysis,
+        "quadrants": sel.quadrants(analysis),
+        "can_edit": svc.can_manage_swot(request.user, analysis),
+    }
+    return render(request, "processes/risks/swot_detail.html", context)
+
+
+@login_required
+def swot_add(request):
+    institution = _institution(request)
+    if not svc.can_add_risks(request.user, institution.pk):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    form = SwotForm(request.POST or None, instance=SwotAnalysis(institution=institution), institution=institution)
+    return save_form(
+        request,
+        form,
+        lambda a: svc.swot_save(actor=request.user, analysis=a),
+        success_url=lambda a: a.get_absolute_url(),
+        template="processes/risks/form.html",
+        context={"title": _("New SWOT analysis"), "back_url": reverse("swot_list")},
+    )
+
+
+def _swot_for_edit(request, pk):
+    analysis = sel.swot_detail(request.user, pk)
+    if not svc.can_manage_swot(request.user, analysis):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    return analysis
+
+
+@login_required
+def swot_item_add(request, pk):
+    analysis = _swot_for_edit(request, pk)
+    quadrant = request.GET.get("quadrant", "")
+    form = SwotItemForm(request.POST or None, instance=SwotItem(analysis=analysis), initial={"quadrant": quadrant})
+    return save_form(
+        request,
+        form,
+        lambda item: svc.swot_item_add(actor=request.user, item=item),
+        success_url=analysis.get_absolute_url(),
+        template="processes/risks/form.html",
+        context={"title": _("New SWOT item"), "back_url": analysis.get_absolute_url()},
+    )
+
+
+@login_required
+def swot_item_to_risk(request, pk):
+    item = get_object_or_404(SwotItem, pk=pk)
+    analysis = _swot_for_edit(request, item.analysis_id)
+    item.analysis = analysis
+    scale = svc.scale_for(analysis.institution_id)
+    form = ToRiskForm(request.POST or None, institution=analysis.institution, scale=scale)
+
+    def save(data):
+        return svc.swot_item_to_risk(
+            actor=request.user,
+            item=item,
+            process=data["process"],
+            likelihood=data["likelihood"],
+            impact=data["impact"],
+        )
+
+    return save_form(
+        request,
+        form,
+        save,
+        success_url=lambda r: r.get_absolute_url(),
+        template="processes/risks/form.html",
+        context={
+            "title": _("Turn into a risk") if item.risk_kind == RiskKind.RISK else _("Turn into an opportunity"),
+            "lead": item.text,
+            "back_url": analysis.get_absolute_url(),
+        },
+    )
