@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_risks, views
+from . import urls_policy, urls_risks, views
 
 urlpatterns = [
     path("", views.process_list, name="process_list"),
@@ -21,3 +21,4 @@ urlpatterns = [
     path("outputs/<int:pk>/delete/", views.output_delete, name="output_delete"),
 ]
 urlpatterns += urls_risks.urlpatterns
+urlpatterns += urls_policy.urlpatterns
