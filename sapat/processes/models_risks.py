@@ -173,7 +173,9 @@ class Risk(TimeStamped):
         verbose_name=_("process"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Processes leave the register (`is_active`), they are not deleted; when one is (a
+        # demo reload), its risks go with it like its owners, inputs and outputs.
+        on_delete=models.CASCADE,
         related_name="risks",
     )
     unit = models.ForeignKey(

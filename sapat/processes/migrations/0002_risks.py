@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('residual_impact', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='residual impact')),
                 ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='org.institution', verbose_name='institution')),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='org.person', verbose_name='owner')),
-                ('process', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='processes.process', verbose_name='process')),
+                ('process', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='processes.process', verbose_name='process')),
                 ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='org.unit', verbose_name='unit')),
             ],
             options={

@@ -1,0 +1,61 @@
+"""The demo risk registers and Batken's SWOT analysis."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from sapat.core.models import AuditEntry
+from sapat.demo import loader
+from sapat.processes.models import Risk, RiskAction, RiskKind, SwotAnalysis, SwotItem
+from sapat.processes.selectors_risks import overdue_actions
+
+
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield loader.load(write=lambda line: None)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded_once, db):
+    return loaded_once
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_each_institution_has_a_realistic_register(demo, code):
+    assert demo[f"{code} risks"] == "created"
+    risks = list(Risk.objects.filter(institution__code=code))
+    assert 10 <= len(risks) <= 15
+    assert {r.kind for r in risks} == {RiskKind.RISK, RiskKind.OPPORTUNITY}
+    assert all(r.process_id for r in risks) and sum(1 for r in risks if r.unit_id) >= 8
+    assert [r.code for r in sorted(risks, key=lambda r: r.pk)][:2] == ["R-001", "R-002"]
+    assert any(r.residual_rating for r in risks) and any(r.owner_id for r in risks)
+    assert {r.level for r in risks} >= {"medium", "high", "critical"}
+    actions = RiskAction.objects.filter(risk__institution__code=code)
+    assert overdue_actions(actions).exists() and actions.filter(done_on__isnull=False).exists()
+
+
+def test_batkens_swot_has_four_quadrants_and_two_items_turned_into_risks(demo):
+    analysis = SwotAnalysis.objects.get(institution__code="batsu")
+    assert analysis.unit is None
+    for quadrant in "SWOT":
+        assert 3 <= analysis.items.filter(quadrant=quadrant).count() <= 4
+    turned = SwotItem.objects.filter(analysis=analysis, risk__isnull=False)
+    assert turned.count() == 2 and all(item.risk.kind == RiskKind.RISK for item in turned)
+
+
+def test_every_risk_has_a_create_entry_and_a_second_run_changes_nothing(demo):
+    risk_type = ContentType.objects.get_for_model(Risk)
+    ids = {str(pk) for pk in Risk.objects.values_list("pk", flat=True)}
+    logged = set(AuditEntry.objects.filter(content_type=risk_type, action="create").values_list("object_id", flat=True))
+    assert ids <= logged
+    before = (Risk.objects.count(), RiskAction.objects.count(), SwotItem.objects.count(), AuditEntry.objects.count())
+    outcome = loader.load(write=lambda line: None)
+    assert outcome["batsu risks"] == outcome["oshsu risks"] == "skipped"
+    assert (
+        Risk.objects.count(),
+        RiskAction.objects.count(),
+        SwotItem.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
