@@ -54,6 +54,7 @@ from .data_common import (
     academic_year_dates,
     semester_dates,
 )
+from .policy_loader import load_policies
 from .process_loader import load_process_registers
 from .risks_loader import load_risks
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
@@ -616,6 +617,7 @@ def load(write=print) -> dict[str, str]:
             create_account(ANALYST_ACCOUNT, None, None)
         outcome["analyst"] = "created"
     outcome.update({f"{code} processes": done for code, done in load_process_registers(write).items()})
+    outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
     return outcome
 
