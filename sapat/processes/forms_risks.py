@@ -6,6 +6,7 @@ from sapat.org.forms import DATE
 from sapat.org.models import Unit
 
 from .models import Process, Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
+from .models_risks import shown_label
 
 
 def _unit_label(unit):
@@ -13,7 +14,7 @@ def _unit_label(unit):
 
 
 def _levels(labels):
-    return [(i, f"{i} — {label}") for i, label in enumerate(labels, start=1)]
+    return [(i, f"{i} — {shown_label(label)}") for i, label in enumerate(labels, start=1)]
 
 
 def _units(institution):

@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sapat.core.models import TimeStamped
 from sapat.org.models import Institution, Person, Unit
@@ -40,11 +40,31 @@ class RiskLevel(models.TextChoices):
     CRITICAL = "critical", pgettext_lazy("risk level", "critical")
 
 
-# CSS classes of the levels' colours (green, yellow, orange, red): templates/processes/risks/_style.html.
+# CSS classes of the levels' colours (green, yellow, orange, red): static/sapat/sapat.css.
 LEVEL_COLOURS = {level: f"risk-{level}" for level in RiskLevel.values}
 
-DEFAULT_LIKELIHOOD = ["Very unlikely", "Unlikely", "Possible", "Likely", "Almost certain"]
-DEFAULT_IMPACT = ["Negligible", "Minor", "Moderate", "Major", "Severe"]
+# The default labels are stored as written here and shown translated (shown_label); labels an
+# institution types itself are not messages and are shown as typed.
+DEFAULT_LIKELIHOOD = [
+    gettext_noop("Very unlikely"),
+    gettext_noop("Unlikely"),
+    gettext_noop("Possible"),
+    gettext_noop("Likely"),
+    gettext_noop("Almost certain"),
+]
+DEFAULT_IMPACT = [
+    gettext_noop("Negligible"),
+    gettext_noop("Minor"),
+    gettext_noop("Moderate"),
+    gettext_noop("Major"),
+    gettext_noop("Severe"),
+]
+
+
+def shown_label(label: str) -> str:
+    return gettext(label) if label else label
+
+
 MAX_LEVELS = 10
 
 
@@ -139,7 +159,7 @@ class RiskScale(TimeStamped):
 
 def _label(labels, value):
     if value and labels and 1 <= value <= len(labels):
-        return labels[value - 1]
+        return shown_label(labels[value - 1])
     return ""
 
 

@@ -16,6 +16,7 @@ from . import selectors_risks as sel
 from . import services_risks as svc
 from .forms_risks import RiskActionForm, RiskForm, SwotForm, SwotItemForm, ToRiskForm
 from .models import Process, Risk, RiskAction, RiskKind, RiskLevel, RiskStatus, SwotAnalysis, SwotItem
+from .models_risks import shown_label
 from .views import _can_see_history, _institution
 
 
@@ -71,7 +72,7 @@ def risk_heatmap(request):
         "map": sel.heat_map(qs, scale, residual=filters.residual),
         "filters": filters,
         "base_query": filters.query(view="residual" if filters.residual else ""),
-        "impact_labels": list(enumerate(scale.impact_labels, start=1)),
+        "impact_labels": [(n, shown_label(label)) for n, label in enumerate(scale.impact_labels, start=1)],
     }
     return render(request, "processes/risks/heatmap.html", context)
 
