@@ -24,6 +24,9 @@ from sapat.processes.models_policy import (
 
 from . import factories
 
+# Service messages are read in English; pages choose their language per user.
+pytestmark = pytest.mark.usefixtures("english")
+
 TEXT = "1. Сапат биринчи орунда.\n\nЖетекчилердин жоопкерчилиги.\n\n- Кызматкерлерди колдоо."
 
 

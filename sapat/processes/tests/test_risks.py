@@ -26,6 +26,9 @@ from sapat.processes.models import (
 
 from . import factories
 
+# Service messages are read in English; pages choose their language per user.
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = timezone.localdate
 
 
