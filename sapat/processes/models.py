@@ -300,3 +300,4 @@ class ProcessOutput(TimeStamped):
 # what registers them with the app.
 from .models_policy import *  # noqa: E402,F401,F403
 from .models_risks import *  # noqa: E402,F401,F403
+from .models_indicators import *  # noqa: E402,F401,F403

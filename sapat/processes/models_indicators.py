@@ -1,0 +1,1 @@
+"""Indicators (KPIs): definitions, targets per period, measured and computed values."""
