@@ -4,6 +4,7 @@ values before and after."""
 
 import datetime
 import decimal
+import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -32,12 +33,20 @@ def _plain(value):
 
 
 def snapshot(instance) -> dict:
-    """The record's own column values, in JSON-safe form; foreign keys by their label."""
+    """The record's own column values, in JSON-safe form; foreign keys by their label.
+    Fields a model names in `AUDIT_DIGEST_FIELDS` are logged by length and digest only: the
+    log is read more widely than a draft's text may be (document drafts)."""
     values = {}
+    digested = getattr(instance, "AUDIT_DIGEST_FIELDS", ())
     for field in instance._meta.concrete_fields:
         if field.primary_key or field.name in SKIPPED_FIELDS:
             continue
-        if field.is_relation:
+        if field.name in digested:
+            text = getattr(instance, field.attname) or ""
+            values[field.name] = (
+                f"{len(text)} · sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}" if text else ""
+            )
+        elif field.is_relation:
             related_id = getattr(instance, field.attname)
             values[field.name] = _plain(getattr(instance, field.name)) if related_id is not None else None
         else:

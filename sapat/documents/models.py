@@ -242,6 +242,10 @@ def revision_file_path(instance, filename):
 class LanguageVersion(TimeStamped):
     """A revision in one language: written in the app, uploaded as a file, or both."""
 
+    # Draft text is for its authors, agreers and approvers; the audit log records that it
+    # changed (length and digest), not what it says.
+    AUDIT_DIGEST_FIELDS = ("text",)
+
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="versions")
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
     text = models.TextField(_("text"), blank=True)

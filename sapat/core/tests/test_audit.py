@@ -293,3 +293,17 @@ def test_history_of_a_person(client, world, logged):
 def test_history_of_an_unknown_record_type_is_404(client, world):
     client.force_login(world.admin)
     assert client.get(reverse("record_history", args=["org", "nosuchthing", 1])).status_code == 404
+
+
+def test_document_text_is_logged_by_digest_not_content(world):
+    from sapat.documents import services as document_services
+    from sapat.documents.tests import factories as document_factories
+
+    dtype = document_factories.doc_type(world.inst, approver=world.rector.person)
+    doc = document_factories.document(world.quality, world.fac_a, dtype)
+    version = document_services.version_save(
+        actor=world.quality, revision=doc.revisions.get(), language="ky", text="Жашыруун долбоор"
+    )
+    entry = AuditEntry.objects.filter(object_id=str(version.pk), content_type__model="languageversion").get()
+    assert "Жашыруун" not in str(entry.changes)
+    assert entry.changes["text"][1].startswith("16 · sha256 ")
