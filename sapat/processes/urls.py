@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_policy, urls_risks, views
+from . import urls_indicators, urls_policy, urls_risks, views
 
 urlpatterns = [
     path("", views.process_list, name="process_list"),
@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 urlpatterns += urls_risks.urlpatterns
 urlpatterns += urls_policy.urlpatterns
+urlpatterns += urls_indicators.urlpatterns

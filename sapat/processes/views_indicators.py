@@ -1,0 +1,187 @@
+"""Pages of indicators: the dashboard, an indicator's values and targets, entry forms.
+Views parse input and call the services in `services_indicators`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sapat.core.web import save_form
+from sapat.org.choices import UnitType
+from sapat.org.models import Unit
+from sapat.org.selectors import get_visible
+
+from . import selectors_indicators as selectors
+from . import services_indicators as services
+from .forms_indicators import IndicatorForm, TargetForm, ValueForm
+from .models_indicators import Indicator, IndicatorLevel, IndicatorTarget, plain
+from .services import root_unit
+from .views import _institution
+
+
+def _indicator(request, pk) -> Indicator:
+    institution = _institution(request)
+    return get_visible(selectors.indicators_for(request.user).filter(institution=institution), pk=pk)
+
+
+def _require_define(request, institution_id):
+    if not services.can_define(request.user, institution_id):
+        raise PermissionDenied(_("Only the quality department defines indicators and their targets."))
+
+
+def _units(institution):
+    return (
+        Unit.objects.filter(institution=institution, closed_on__isnull=True)
+        .exclude(unit_type=UnitType.COUNCIL)
+        .order_by("path")
+    )
+
+
+def _enterable_units(user, indicator):
+    units = list(_units(indicator.institution))
+    return [u for u in units if services.can_enter(user, indicator, u)]
+
+
+@login_required
+def indicator_list(request):
+    institution = _institution(request)
+    root = root_unit(institution.pk)
+    unit = root
+    if request.GET.get("unit"):
+        unit = Unit.objects.filter(institution=institution, pk=request.GET["unit"]).first() or root
+    indicators = selectors.indicators_for(request.user).filter(institution=institution)
+    years = selectors.trend_years(institution)
+    context = {
+        "institution": institution,
+        "unit": unit,
+        "units": _units(institution),
+        "years": years,
+        "rows": selectors.dashboard(indicators, unit, years),
+        "can_define": services.can_define(request.user, institution.pk),
+    }
+    return render(request, "processes/indicators/list.html", context)
+
+
+@login_required
+def indicator_detail(request, pk):
+    indicator = _indicator(request, pk)
+    history = selectors.value_history(indicator)
+    context = {
+        "indicator": indicator,
+        "current": [v for v in history if v.is_current],
+        "superseded": [v for v in history if not v.is_current],
+        "targets": list(indicator.targets.order_by("-year")),
+        "years": selectors.trend_years(indicator.institution)[::-1],
+        "can_define": services.can_define(request.user, indicator.institution_id),
+        "can_enter": bool(_enterable_units(request.user, indicator)),
+    }
+    return render(request, "processes/indicators/detail.html", context)
+
+
+def _indicator_form(request, instance, title, back_url):
+    _require_define(request, instance.institution_id)
+    form = IndicatorForm(request.POST or None, instance=instance, institution=instance.institution)
+    return save_form(
+        request,
+        form,
+        lambda i: services.indicator_save(actor=request.user, indicator=i),
+        success_url=lambda i: i.get_absolute_url(),
+        template="processes/indicators/form.html",
+        context={"title": title, "back_url": back_url},
+    )
+
+
+@login_required
+def indicator_add(request):
+    institution = _institution(request)
+    return _indicator_form(request, Indicator(institution=institution), _("New indicator"), reverse("indicator_list"))
+
+
+@login_required
+def indicator_edit(request, pk):
+    indicator = _indicator(request, pk)
+    return _indicator_form(request, indicator, _("Edit the indicator"), indicator.get_absolute_url())
+
+
+@login_required
+def indicator_target_add(request, pk):
+    indicator = _indicator(request, pk)
+    _require_define(request, indicator.institution_id)
+    form = TargetForm(
+        request.POST or None, instance=IndicatorTarget(indicator=indicator), institution=indicator.institution
+    )
+    return save_form(
+        request,
+        form,
+        lambda t: services.target_save(actor=request.user, target=t),
+        success_url=indicator.get_absolute_url(),
+        template="processes/indicators/form.html",
+        context={
+            "title": _("Target of %(indicator)s") % {"indicator": indicator},
+            "back_url": indicator.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def indicator_value_add(request, pk):
+    indicator = _indicator(request, pk)
+    units = _enterable_units(request.user, indicator)
+    if not units:
+        raise PermissionDenied(_("You may not enter values of this indicator."))
+    form = ValueForm(
+        request.POST or None,
+        institution=indicator.institution,
+        units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
+        programme_level=indicator.level == IndicatorLevel.PROGRAMME,
+        initial={"unit": units[0].pk},
+    )
+
+    def save(data):
+        return services.value_enter(
+            actor=request.user,
+            indicator=indicator,
+            year=data["year"],
+            unit=data["unit"],
+            programme=data.get("programme"),
+            value=data["value"],
+            comment=data["comment"],
+        )
+
+    return save_form(
+        request,
+        form,
+        save,
+        success_url=indicator.get_absolute_url(),
+        template="processes/indicators/form.html",
+        context={
+            "title": _("Value of %(indicator)s") % {"indicator": indicator},
+            "back_url": indicator.get_absolute_url(),
+        },
+        success_message=_("The value is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def indicator_compute(request, pk):
+    indicator = _indicator(request, pk)
+    unit = root_unit(indicator.institution_id)
+    if request.POST.get("unit"):
+        unit = Unit.objects.filter(institution=indicator.institution, pk=request.POST["unit"]).first() or unit
+    try:
+        year = int(request.POST.get("year", ""))
+        value = services.indicator_compute(actor=request.user, indicator=indicator, year=year, unit=unit)
+    except ValueError:
+        messages.error(request, _("Choose the year."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if value is None:
+            messages.warning(request, _("There is no data to compute it from for this year."))
+        else:
+            messages.success(request, _("Computed: %(value)s") % {"value": plain(value.value)})
+    return redirect(indicator.get_absolute_url())
