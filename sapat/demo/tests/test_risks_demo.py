@@ -1,4 +1,5 @@
-"""The demo risk registers and Batken's SWOT analysis."""
+"""The demo risk registers, Batken's SWOT analysis and the demo indicators (one demo load
+serves them all)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -59,3 +60,28 @@ def test_every_risk_has_a_create_entry_and_a_second_run_changes_nothing(demo):
         SwotItem.objects.count(),
         AuditEntry.objects.count(),
     ) == before
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_indicators_have_five_years_computed_from_the_demo_data(demo, code):
+    from sapat.org.models import ContingentFigure
+    from sapat.processes.models import Indicator, IndicatorValue
+
+    assert demo[f"{code} indicators"] == "created"
+    assert Indicator.objects.filter(institution__code=code).count() == 6
+    admitted = IndicatorValue.objects.get(indicator__institution__code=code, indicator__code="К-01", year=2025)
+    expected = sum(
+        ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025)
+        .values_list("admitted", flat=True)
+    )
+    assert admitted.value == expected and admitted.source == "computed"
+    years = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-06")
+    assert sorted(years.values_list("year", flat=True)) == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_a_second_load_leaves_the_indicators_alone(demo):
+    from sapat.processes.models import IndicatorValue
+
+    before = IndicatorValue.objects.count()
+    again = loader.load(write=lambda line: None)
+    assert again["batsu indicators"] == "skipped" and IndicatorValue.objects.count() == before
