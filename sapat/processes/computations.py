@@ -111,8 +111,8 @@ def staff_title_share(year, scope):
 LIBRARY = {
     "admission": (_("Students admitted"), admission),
     "graduation": (_("Graduates"), graduation),
-    "dropout_rate": (_("Dropout rate, % of enrolled"), dropout_rate),
-    "employment_rate": (_("Graduate employment, % of graduates"), employment_rate),
+    "dropout_rate": (_("Dropout rate (share of enrolled), %"), dropout_rate),
+    "employment_rate": (_("Graduate employment (share of graduates), %"), employment_rate),
     "staff_degree_or_title_share": (
         _("Teaching staff with a degree or an academic title, %"),
         staff_degree_or_title_share,
