@@ -475,3 +475,10 @@ class ContingentImporter(Importer):
 IMPORTERS: dict[str, type[Importer]] = {
     cls.kind: cls for cls in (UnitImporter, PersonImporter, ProgrammeImporter, ContingentImporter)
 }
+
+
+def register(importer_class: type[Importer]) -> type[Importer]:
+    """Add another app's importer to the import pages (called from its AppConfig.ready(), so
+    this module never imports the apps that build on it). Usable as a class decorator."""
+    IMPORTERS[importer_class.kind] = importer_class
+    return importer_class

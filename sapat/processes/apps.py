@@ -6,3 +6,10 @@ class ProcessesConfig(AppConfig):
     name = "sapat.processes"
     label = "processes"
     verbose_name = _("Processes, policy and objectives")
+
+    def ready(self):
+        from sapat.org.imports import register
+
+        from .imports_indicators import IndicatorValueImporter
+
+        register(IndicatorValueImporter)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import save_form
+from sapat.org import access
+from sapat.org.access import Perm
 from sapat.org.choices import UnitType
 from sapat.org.models import Unit
 from sapat.org.selectors import get_visible
@@ -61,6 +63,7 @@ def indicator_list(request):
         "years": years,
         "rows": selectors.dashboard(indicators, unit, years),
         "can_define": services.can_define(request.user, institution.pk),
+        "can_import": access.can(request.user, Perm.IMPORT_DATA),
     }
     return render(request, "processes/indicators/list.html", context)
 
