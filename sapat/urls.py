@@ -8,6 +8,7 @@ urlpatterns = [
     path("processes/", include("sapat.processes.urls")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
+    path("api/", include("sapat.processes.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
