@@ -70,14 +70,20 @@ def dashboard(indicators, unit, years) -> list[DashboardRow]:
     the target of that year, its status and its trend over `years`. Three queries."""
     indicators = list(indicators)
     ids = [i.pk for i in indicators]
-    values = IndicatorValue.objects.filter(
-        indicator_id__in=ids, unit=unit, programme__isnull=True, superseded_by__isnull=True
-    ).order_by("year")
+    # Only the columns the table shows: at the large scale most of the time is building rows.
+    values = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=ids, unit=unit, programme__isnull=True, superseded_by__isnull=True
+        )
+        .only("indicator_id", "year", "value", "source", "unit_id")
+        .order_by("year")
+    )
     by_indicator: dict[int, dict[int, IndicatorValue]] = {}
     for v in values:
         by_indicator.setdefault(v.indicator_id, {})[v.year] = v
     targets: dict[tuple[int, int], IndicatorTarget] = {
-        (t.indicator_id, t.year): t for t in IndicatorTarget.objects.filter(indicator_id__in=ids)
+        (t.indicator_id, t.year): t
+        for t in IndicatorTarget.objects.filter(indicator_id__in=ids).only("indicator_id", "year", "target", "warning")
     }
     rows = []
     for indicator in indicators:
