@@ -14,12 +14,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from sapat.org.models import AcademicYear
 
 from .models import Process, ProcessOwnership
 from .models_analysis import AnalysisState, ProcessAnalysis
-from .models_indicators import IndicatorStatus
+from .models_indicators import IndicatorStatus, plain
 from .selectors import processes_for
 from .selectors_indicators import dashboard, trend_years
 from .services import can_manage, is_current_owner, root_unit
@@ -104,6 +105,18 @@ def live_figures(process: Process, start_year: int) -> list[Figure]:
             )
         )
     return figures
+
+
+def figures_summary(figures: list[Figure]) -> str:
+    """The opening of a new analysis: one line per indicator of the process, in the
+    interface's language ("К-03 …: 6.2 % (target 5) — At risk")."""
+    lines = []
+    for f in figures:
+        value = "—" if f.value is None else f"{plain(f.value)} {f.unit_of_measure}".strip()
+        target = "" if f.target is None else " (" + _("target") + f" {plain(f.target)})"
+        status = f" — {f.status_label}" if f.status else ""
+        lines.append(f"{f.code} {f.name}: {value}{target}{status}")
+    return "\n".join(lines)
 
 
 def _text(value) -> str | None:

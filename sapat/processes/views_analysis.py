@@ -121,17 +121,6 @@ def analysis_detail(request, pk, year):
     return _detail(request, process, academic_year)
 
 
-def _summary(figures) -> str:
-    """The opening of a new analysis: one line per indicator of the process."""
-    lines = []
-    for f in figures:
-        value = "—" if f.value is None else f"{f.value.normalize():f} {f.unit_of_measure}".strip()
-        target = "" if f.target is None else " (" + _("target") + f" {f.target.normalize():f})"
-        status = f" — {f.status_label}" if f.status else ""
-        lines.append(f"{f.code} {f.name}: {value}{target}{status}")
-    return "\n".join(lines)
-
-
 @login_required
 def analysis_edit(request, pk, year):
     """Write the analysis; "save and submit" submits it in the same step, or changes nothing."""
@@ -146,7 +135,7 @@ def analysis_edit(request, pk, year):
         )
         return redirect(detail_url)
     figures = sel.live_figures(process, academic_year.start_year)
-    initial = {"objectives_comment": _summary(figures)} if analysis._state.adding else None
+    initial = {"objectives_comment": sel.figures_summary(figures)} if analysis._state.adding else None
     form = AnalysisForm(request.POST or None, instance=analysis, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
