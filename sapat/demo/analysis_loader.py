@@ -1,6 +1,6 @@
-"""Loads the demo's annual process analyses (`data_analysis`) of the last academic year that
-has ended, for both demo institutions: most processes submitted (some accepted), a few not
-started, a draft, and one returned for rework.
+"""Loads the demo's annual process analyses (`data_analysis`) of the demo's last academic year
+(the one before `CURRENT_YEAR`), for both demo institutions: most processes submitted (some
+accepted), a few not started, a draft, and one returned for rework.
 
 Called at the end of `loader.load()`, after the indicators: a submission stores the year's
 indicator figures. Everything goes through the services with no actor (the system), so the
@@ -16,6 +16,7 @@ from sapat.processes import services_analysis as svc
 from sapat.processes.models import Process, ProcessAnalysis
 
 from .data_analysis import PLAN, TEXTS, plain_text
+from .data_common import CURRENT_YEAR
 
 
 def load_analyses(write=print) -> dict[str, str]:
@@ -24,7 +25,7 @@ def load_analyses(write=print) -> dict[str, str]:
         institution = Institution.objects.filter(code=code).first()
         if institution is None or not institution.processes.exists():
             continue
-        year = sel.default_year(institution)
+        year = sel.year_of(institution, CURRENT_YEAR - 1)
         if year is None:
             continue
         if ProcessAnalysis.objects.filter(process__institution=institution).exists():
