@@ -50,7 +50,7 @@ class ProcessEffectiveness(models.TextChoices):
 
 class ProcessAnalysis(TimeStamped):
     process = models.ForeignKey(
-        "processes.Process", verbose_name=_("process"), on_delete=models.PROTECT, related_name="analyses"
+        "processes.Process", verbose_name=_("process"), on_delete=models.CASCADE, related_name="analyses"
     )
     academic_year = models.ForeignKey(
         AcademicYear, verbose_name=_("academic year"), on_delete=models.PROTECT, related_name="process_analyses"

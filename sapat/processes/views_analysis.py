@@ -147,7 +147,7 @@ def analysis_edit(request, pk, year):
         except ValidationError as error:
             add_validation_error(form, error)
             if analysis._state.adding:
-                analysis.pk = None  # the rolled-back row: the form starts a new one again
+                analysis.pk, analysis._state.adding = None, True  # the row was rolled back
         else:
             messages.success(request, _("The analysis is submitted.") if submit else _("The draft is saved."))
             return redirect(detail_url)
