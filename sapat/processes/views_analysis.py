@@ -23,7 +23,7 @@ from . import services_analysis as svc
 from .forms_analysis import AnalysisForm, RemindForm, ReturnForm
 from .models_analysis import AnalysisState, ProcessAnalysis
 from .services import can_manage
-from .views import _file_code, _institution
+from .views import _can_see_history, _file_code, _institution
 
 
 def _year_param(value):
@@ -111,6 +111,7 @@ def _detail(request, process, academic_year, *, return_form=None, status=200):
         "can_write": sel.can_write(user, process),
         "can_review": can_review and analysis is not None and analysis.state == AnalysisState.SUBMITTED,
         "return_form": return_form or ReturnForm(),
+        "can_see_history": _can_see_history(user, process),
     }
     return render(request, "processes/analysis/detail.html", context, status=status)
 

@@ -473,14 +473,18 @@ def test_review_pages(client, stage, world):
     assert fresh(analysis).state == AnalysisState.ACCEPTED
 
 
-def test_pdf_and_process_page(client, stage, world):
-    submitted(stage)
+def test_pdf_process_page_and_history(client, stage, world):
+    analysis = submitted(stage)
     client.force_login(world.rector)
     response = client.get(reverse("analysis_pdf", args=[stage.process.pk, YEAR]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     page = client.get(reverse("process_detail", args=[stage.process.pk])).content.decode()
     assert reverse("analysis_detail", args=[stage.process.pk, YEAR]) in page
+    detail = client.get(reverse("analysis_detail", args=[stage.process.pk, YEAR])).content.decode()
+    history = reverse("record_history", args=["processes", "processanalysis", analysis.pk])
+    assert history in detail
+    assert "submitted" in client.get(history).content.decode()
 
 
 def test_remind_page(client, stage, world, mailoutbox, django_capture_on_commit_callbacks):
