@@ -503,3 +503,21 @@ def test_remind_page(client, stage, world, mailoutbox, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("analysis_remind"), {"year": YEAR}, follow=True)
     assert "Reminders sent: 1." in response.content.decode() and len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_analysis_page_renders_in_every_language(client, stage, world, language):
+    submitted(stage)
+    world.quality.language = language
+    world.quality.save(update_fields=["language"])
+    client.force_login(world.quality)
+    for url in (
+        reverse("analysis_overview"),
+        reverse("analysis_detail", args=[stage.process.pk, YEAR]),
+        reverse("analysis_detail", args=[stage.other.pk, YEAR]),
+        reverse("analysis_edit", args=[stage.other.pk, YEAR]),
+        reverse("analysis_pdf", args=[stage.process.pk, YEAR]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Language"] == language, url
