@@ -166,5 +166,13 @@ def institution_ids(user, perm: str = Perm.VIEW_ORG) -> set[int] | None:
     return ids
 
 
+def sees_institution(user, institution_id) -> bool:
+    """Whether a signed-in user may see the institution at all (anonymous: never)."""
+    if user is None or not user.is_authenticated:
+        return False
+    ids = institution_ids(user)
+    return ids is None or institution_id in ids
+
+
 def roles_held(user) -> set[str]:
     return {g.role for g in grants(user)}

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sapat.org import access
 from sapat.org.models import AcademicYear
 
 from .models import Process, ProcessOwnership
-from .models_analysis import AnalysisState, ProcessAnalysis
+from .models_analysis import EDITABLE_STATES, AnalysisState, ProcessAnalysis
 from .models_indicators import IndicatorStatus, plain
 from .selectors import processes_for
 from .selectors_indicators import dashboard, trend_years
@@ -36,6 +37,19 @@ def can_write(user, process: Process) -> bool:
 def can_read(user, analysis: ProcessAnalysis) -> bool:
     """The caller has checked that the user sees the process."""
     return analysis.is_published or can_write(user, analysis.process)
+
+
+def can_view_files(user, analysis: ProcessAnalysis) -> bool:
+    return access.sees_institution(user, analysis.process.institution_id) and can_read(user, analysis)
+
+
+def can_attach_files(user, analysis: ProcessAnalysis) -> bool:
+    """Evidence goes with the text: added while the analysis may still be written."""
+    return (
+        access.sees_institution(user, analysis.process.institution_id)
+        and analysis.state in EDITABLE_STATES
+        and can_write(user, analysis.process)
+    )
 
 
 # --- academic years ---------------------------------------------------------------------------

@@ -302,6 +302,25 @@ def test_a_draft_is_read_by_its_writers_only_a_submitted_one_by_all(stage, world
     assert sel.can_read(world.head_a, analysis) and sel.can_read(world.rector, analysis)
 
 
+def test_evidence_files_follow_the_analysis(stage, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sapat.core import attachments
+
+    settings.MEDIA_ROOT = tmp_path
+    analysis = draft(stage, **COMPLETE)
+    assert attachments.can_attach(stage.owner, analysis) and attachments.can_attach(world.quality, analysis)
+    assert not attachments.can_attach(world.head_a, analysis)
+    assert not attachments.can_view(world.head_a, analysis)  # a draft, like its text
+    attachments.attachment_add(
+        actor=stage.owner, record=analysis, upload=SimpleUploadedFile("act.pdf", b"%PDF-1.4 inspection act")
+    )
+    analysis = svc.analysis_submit(actor=stage.owner, analysis=analysis)
+    assert attachments.can_view(world.head_a, analysis)
+    assert not attachments.can_attach(stage.owner, analysis)  # frozen with the text
+    assert not attachments.can_view(org_factories.user_with_role(Role.STAFF, world.other_root), analysis)
+
+
 # --- the overview and the reminder ------------------------------------------------------------
 
 
