@@ -6,6 +6,7 @@
 - a minimum time between opening the form and sending it, carried in a signed timestamp,
   which is also single-use (a reloaded page does not send the complaint twice)."""
 
+import secrets
 import time
 
 from django.conf import settings
@@ -46,15 +47,18 @@ def count(request, scope: str) -> None:
 
 
 def issue_started() -> str:
-    """The value of the form's hidden `started` field: when the form was shown, signed."""
-    return signing.dumps(int(time.time()), salt=SALT)
+    """The value of the form's hidden `started` field: when the form was shown (and a nonce,
+    so that two forms shown in the same second are told apart), signed."""
+    return signing.dumps([int(time.time()), secrets.token_hex(6)], salt=SALT)
 
 
 def started_problem(token: str) -> str | None:
     """None when the form was shown long enough ago (and not too long); else which problem:
     "invalid", "expired", "too_fast" or "used"."""
     try:
-        started = signing.loads(token or "", salt=SALT, max_age=FORM_MAX_AGE)
+        started, _nonce = signing.loads(token or "", salt=SALT, max_age=FORM_MAX_AGE)
+    except (TypeError, ValueError):
+        return "invalid"
     except signing.SignatureExpired:
         return "expired"
     except signing.BadSignature:
