@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are called "status" in the API: each keeps a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ComplaintStatusEnum": "sapat.complaints.choices.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

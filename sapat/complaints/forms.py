@@ -32,6 +32,11 @@ class PublicComplaintForm(forms.ModelForm):
     submitter_type = forms.ChoiceField(label=_("Who are you?"), choices=Submitter.choices)
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, initial=Category.OTHER)
     anonymous = forms.BooleanField(label=_("Send anonymously"), required=False, initial=True)
+    upload = forms.FileField(
+        label=_("A file (optional)"),
+        required=False,
+        help_text=_("A photo or a document: PDF, DOCX, XLSX, ODT, JPG or PNG."),
+    )
     website = forms.CharField(label=_("Website"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
 

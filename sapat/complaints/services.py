@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sapat.core import attachments
 from sapat.core.audit import save_audited
 from sapat.core.notify import notify
 from sapat.org import access
@@ -62,6 +63,18 @@ def can_answer(user, complaint: Complaint) -> bool:
     if complaint.unit_id and access.can(user, Perm.ANSWER_COMPLAINTS, complaint.unit):
         return True
     return can_handle(user, complaint.institution_id)
+
+
+def can_see_files(user, complaint) -> bool:
+    return user is not None and can_answer(user, complaint)
+
+
+def can_attach_file(user, complaint) -> bool:
+    """The sender attaches a file while sending (no actor: they have no account, or are kept
+    out of an anonymous complaint); afterwards those handling it may add evidence until closed."""
+    if user is None:
+        return complaint.status == Status.NEW
+    return complaint.status != Status.CLOSED and can_answer(user, complaint)
 
 
 def _deny(message):
@@ -134,9 +147,10 @@ class Sender:
 
 
 @transaction.atomic
-def complaint_submit(*, actor, complaint: Complaint) -> Complaint:
-    """Receive a complaint from the public page. `actor` is the signed-in sender, if any: an
-    anonymous complaint is stored without them (and logged without them)."""
+def complaint_submit(*, actor, complaint: Complaint, upload=None) -> Complaint:
+    """Receive a complaint from the public page, with an optional file. `actor` is the
+    signed-in sender, if any: an anonymous complaint is stored without them (and logged, its
+    file too, without them)."""
     if not complaint._state.adding:
         raise ValidationError(_("A complaint is sent once."))
     if complaint.anonymous:
@@ -169,6 +183,16 @@ def complaint_submit(*, actor, complaint: Complaint) -> Complaint:
     complaint.unit = None
     complaint.language = (translation.get_language() or "ky")[:2]
     complaint.full_clean(exclude=["tracking_code", "language"])
+    _save_with_new_code(actor, complaint)
+    if upload is not None:
+        try:
+            attachments.attachment_add(actor=None, record=complaint, upload=upload)
+        except ValidationError as error:
+            raise ValidationError({"upload": error.messages}) from error
+    return complaint
+
+
+def _save_with_new_code(actor, complaint):
     for _attempt in range(5):
         complaint.tracking_code = new_tracking_code()
         try:

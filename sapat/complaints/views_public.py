@@ -40,7 +40,7 @@ def trust_index(request):
 
 def trust_submit(request, code):
     institution = get_object_or_404(Institution, code=code)
-    form = PublicComplaintForm(request.POST or None, institution=institution)
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, institution=institution)
     status = 200
     if request.method == "POST":
         status = 400
@@ -51,7 +51,9 @@ def trust_submit(request, code):
             )
         if form.is_valid():
             try:
-                complaint = services.complaint_submit(actor=request.user, complaint=form.save(commit=False))
+                complaint = services.complaint_submit(
+                    actor=request.user, complaint=form.save(commit=False), upload=form.cleaned_data.get("upload")
+                )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:

@@ -164,3 +164,30 @@ def test_the_follow_up_form_shows_no_contact_fields_on_an_anonymous_complaint(cl
     c = f.routed(world)
     page = client.post(reverse("trust_track"), {"code": c.tracking_code}).content.decode()
     assert 'name="contact_name"' not in page and 'name="text"' in page
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_an_anonymous_sender_may_attach_a_file_kept_without_their_name(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sapat.core.attachments import attachments_of
+
+    client.force_login(world.staff_a)
+    response = submit(client, world.inst, upload=SimpleUploadedFile("photo.png", PNG, content_type="image/png"))
+    assert response.status_code == 200
+    complaint = Complaint.objects.get()
+    attachment = attachments_of(complaint).get()
+    assert attachment.uploaded_by is None and attachment.name == "photo.png"
+
+
+def test_a_file_that_is_not_what_it_says_is_refused_and_nothing_is_kept(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = submit(client, world.inst, upload=SimpleUploadedFile("photo.png", b"MZ not an image"))
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
