@@ -40,7 +40,9 @@ def form_data(client, inst, **extra):
 
 
 def submit(client, inst, **extra):
-    return client.post(reverse("trust_submit", args=[inst.code]), form_data(client, inst, **extra), REMOTE_ADDR="10.1.2.3")
+    return client.post(
+        reverse("trust_submit", args=[inst.code]), form_data(client, inst, **extra), REMOTE_ADDR="10.1.2.3"
+    )
 
 
 def test_the_public_page_needs_no_account_and_speaks_each_language(client, world):

@@ -79,7 +79,9 @@ def test_an_anonymous_complaint_stores_no_account_even_from_a_signed_in_user(wor
 
 def test_nothing_stored_holds_an_address(world):
     f.complaint(world.inst, actor=world.staff_a)
-    columns = {col.name for col in connection.introspection.get_table_description(connection.cursor(), "complaints_complaint")}
+    columns = {
+        col.name for col in connection.introspection.get_table_description(connection.cursor(), "complaints_complaint")
+    }
     assert not {c for c in columns if "ip" in c.split("_") or "address" in c}
 
 
@@ -172,7 +174,9 @@ def test_routing_refuses_a_unit_elsewhere_or_closed_and_a_closed_complaint(world
 @pytest.mark.parametrize("who", ["head_a", "quality_a", "quality"])
 def test_the_unit_or_the_quality_department_answers(world, who):
     c = f.routed(world, unit=world.dep_a)
-    c = services.complaint_answer(actor=getattr(world, who), complaint=c, answer="Сабак калыбына келтирилди.", note="ok")
+    c = services.complaint_answer(
+        actor=getattr(world, who), complaint=c, answer="Сабак калыбына келтирилди.", note="ok"
+    )
     assert c.status == Status.CLOSED and c.answered_by == getattr(world, who) and c.answered_at
     assert c.messages.get().kind == MessageKind.NOTE
 

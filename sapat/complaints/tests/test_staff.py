@@ -178,7 +178,9 @@ def test_api_routes_answers_and_refuses_through_the_services(client, world, thre
     client.force_login(world.quality)
     response = client.post(f"/api/complaints/{c.pk}/route/", {"unit": world.fac_a.pk}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "routed"
-    wrong = client.post(f"/api/complaints/{c.pk}/route/", {"unit": world.other_root.pk}, content_type="application/json")
+    wrong = client.post(
+        f"/api/complaints/{c.pk}/route/", {"unit": world.other_root.pk}, content_type="application/json"
+    )
     assert wrong.status_code == 400
     client.force_login(world.head_a)
     denied = client.post(f"/api/complaints/{c.pk}/route/", {"unit": world.fac_b.pk}, content_type="application/json")
