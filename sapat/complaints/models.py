@@ -65,9 +65,17 @@ class ComplaintQuerySet(models.QuerySet):
 
 
 class Complaint(TimeStamped):
-    # The sender's text and contacts are logged by length and digest only: the audit log is
-    # read by more people than may read a complaint.
-    AUDIT_DIGEST_FIELDS = ("text", "contact_name", "contact_email", "contact_phone", "answer")
+    # Logged by length and digest only: the audit log is read by more people than may read a
+    # complaint, and the tracking code is the key to the public tracking page.
+    AUDIT_DIGEST_FIELDS = (
+        "tracking_code",
+        "subject",
+        "text",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "answer",
+    )
 
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="complaints"
@@ -151,7 +159,8 @@ class Complaint(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.tracking_code} {self.subject}"
+        # Neither the code nor the subject: this is what the audit log shows.
+        return f"{self.get_kind_display()} #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("complaint_detail", args=[self.pk])
@@ -200,7 +209,7 @@ class ComplaintMessage(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.complaint.tracking_code} · {self.get_kind_display()}"
+        return f"{self.complaint} · {self.get_kind_display()}"
 
     def audit_unit_id(self):
         return self.complaint.audit_unit_id()

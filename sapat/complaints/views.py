@@ -41,14 +41,15 @@ def _require_handle(request, institution):
 def complaint_list(request):
     institution = _institution(request)
     filters = sel.parse_filters(request.GET)
-    qs = sel.filter_complaints(sel.complaints_for(request.user).filter(institution=institution), filters)
+    visible = sel.complaints_for(request.user).filter(institution=institution)
+    qs = sel.filter_complaints(visible, filters)
     context = {
         "institution": institution,
         "page": paginate(request, qs),
         "filters": filters,
         "statuses": Status.choices,
         "kinds": Kind.choices,
-        "units": Unit.objects.filter(institution=institution, complaints__isnull=False).distinct().order_by("path"),
+        "units": Unit.objects.filter(pk__in=visible.values("unit_id")).order_by("path"),
         "can_handle": svc.can_handle(request.user, institution.pk),
         "today": timezone.localdate(),
     }

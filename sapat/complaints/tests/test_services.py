@@ -110,10 +110,15 @@ def test_the_unit_it_concerns_must_be_of_the_institution(world):
     assert "concerns_unit" in error.value.error_dict
 
 
-def test_contact_texts_are_not_copied_into_the_audit_log(world):
+def test_the_audit_log_holds_neither_the_texts_nor_the_tracking_code(world):
+    """The log is read more widely (top management, auditors): it must not let anyone read a
+    complaint, nor open its tracking page."""
     c = f.complaint(world.inst, anonymous=False, contact_name="Айгүл Асанова", contact_email="aigul@example.org")
-    changes = str(audit_of(c).get().changes)
-    assert "aigul@example.org" not in changes and "Асанова" not in changes and "Мугалим" not in changes
+    services.complaint_follow_up(complaint=c, text="Толуктоо", contacts={"contact_phone": "0555 111222"})
+    entries = list(AuditEntry.objects.all())
+    logged = " ".join(f"{e.object_repr} {e.changes}" for e in entries)
+    for secret in (c.tracking_code, "aigul@example.org", "Асанова", "Мугалим", c.subject, "Толуктоо", "0555 111222"):
+        assert secret not in logged, secret
 
 
 # --- routing -------------------------------------------------------------------------------------
@@ -280,3 +285,28 @@ def test_the_quality_department_is_told_of_overdue_complaints_once_a_week(world,
     assert "Жатакананын жылуулугу" in mail.outbox[0].body and "Мөөнөтү келе элек" not in mail.outbox[0].body
     assert services.overdue_remind(today=today + datetime.timedelta(days=1)) == 0
     assert services.overdue_remind(today=today + datetime.timedelta(days=7)) == 1
+
+
+def test_the_daily_command_reports_what_it_sent(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world.quality.person.email = "qd@example.org"
+    world.quality.person.save()
+    late = f.routed(world)
+    Complaint.objects.filter(pk=late.pk).update(due_on=datetime.date(2020, 1, 6))
+    out = StringIO()
+    call_command("complaints_daily", stdout=out)
+    assert "1 e-mail(s)" in out.getvalue()
+    assert Complaint.objects.get(pk=late.pk).overdue_reminded_on is not None
+
+
+def test_the_unit_is_told_by_mail_when_a_complaint_is_routed_to_it(world, django_capture_on_commit_callbacks):
+    world.head_a.person.email = "head@example.org"
+    world.head_a.person.save()
+    c = f.complaint(world.inst, subject="Аудиториядагы проектор")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_route(actor=world.quality, complaint=c, unit=world.fac_a)
+    assert [m.to for m in mail.outbox] == [["head@example.org"]]
+    assert "Аудиториядагы проектор" in mail.outbox[0].subject
