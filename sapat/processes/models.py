@@ -301,3 +301,4 @@ class ProcessOutput(TimeStamped):
 from .models_indicators import *  # noqa: E402,F401,F403
 from .models_policy import *  # noqa: E402,F401,F403
 from .models_risks import *  # noqa: E402,F401,F403
+from .models_roadmap import *  # noqa: E402,F401,F403
