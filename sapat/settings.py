@@ -175,6 +175,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status", "kind") get their own enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ObjectiveStatusEnum": "sapat.processes.models_policy.ObjectiveStatus",
+        "RiskStatusEnum": "sapat.processes.models_risks.RiskStatus",
+        "RiskKindEnum": "sapat.processes.models_risks.RiskKind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
