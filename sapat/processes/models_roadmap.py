@@ -12,7 +12,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sapat.core.models import TimeStamped, Trilingual
 from sapat.org.models import Institution, Person
@@ -26,10 +25,10 @@ class RoadmapKind(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    NOT_STARTED = "not_started", pgettext_lazy("roadmap task", "not started")
-    IN_PROGRESS = "in_progress", pgettext_lazy("roadmap task", "in progress")
-    DONE = "done", pgettext_lazy("roadmap task", "done")
-    NOT_NEEDED = "not_needed", pgettext_lazy("roadmap task", "not needed")
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_NEEDED = "not_needed", _("Not needed")
 
 
 # Tasks still to do: these can be overdue.
