@@ -278,6 +278,10 @@ def page_urls(risk, analysis, items):
         "swot_detail": reverse("swot_detail", args=[analysis.pk]),
         "swot_item_add": reverse("swot_item_add", args=[analysis.pk]),
         "swot_item_to_risk": reverse("swot_item_to_risk", args=[items["W"].pk]),
+        "swot_item_edit": reverse("swot_item_edit", args=[items["W"].pk]),
+        "swot_item_to_objective": reverse("swot_item_to_objective", args=[items["W"].pk]),
+        "risk_action_edit": reverse("risk_action_edit", args=[action.pk]),
+        "risk_scale": reverse("risk_scale"),
         "_action": action,
     }
 
@@ -385,7 +389,10 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/processes/risks/", "/processes/risks/heatmap/", "/processes/risks/?view=residual"])
+@pytest.mark.parametrize(
+    "url",
+    ["/processes/risks/", "/processes/risks/heatmap/", "/processes/risks/?view=residual", "/processes/risks/scale/"],
+)
 def test_list_and_heatmap_cost_the_same_for_3_or_30_risks(client, world, owned, url):
     login(client, world.quality)
     _grow(world, owned, 0, 3)
