@@ -5,6 +5,7 @@ owners in three queries, whatever the number of tasks; progress is counted from 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from sapat.org import access
 from sapat.org.selectors import get_visible
@@ -20,6 +21,10 @@ def roadmaps_for(user):
     return qs.annotate(
         task_count=Count("stages__tasks", filter=~Q(stages__tasks__status=TaskStatus.NOT_NEEDED)),
         done_count=Count("stages__tasks", filter=Q(stages__tasks__status=TaskStatus.DONE)),
+        overdue_count=Count(
+            "stages__tasks",
+            filter=Q(stages__tasks__status__in=OPEN_STATUSES, stages__tasks__deadline__lt=timezone.localdate()),
+        ),
     )
 
 

@@ -171,8 +171,12 @@ def test_progress_counts_done_of_needed_and_overdue(world):
     assert (first.done, first.total, first.overdue, first.percent) == (1, 3, 2, 33)
     assert [s.stage.number for s in view.stages] == list(range(1, 9))
     assert view.progress.done == 1 and view.progress.total == RoadmapTask.objects.count() - 1
+    # due by now (400 days in): stages 1 to 5 (2, 4, 8, 10 and 12 months); stage 1 has 2 still open
+    due = RoadmapTask.objects.filter(stage__roadmap=roadmap, stage__number__in=[2, 3, 4, 5]).count()
+    assert view.progress.overdue == 2 + due
     listed = sel.roadmaps_for(world.quality).get(pk=roadmap.pk)
-    assert (listed.done_count, listed.task_count) == (1, view.progress.total)
+    progress = view.progress
+    assert (listed.done_count, listed.task_count, listed.overdue_count) == (1, progress.total, progress.overdue)
 
 
 def test_my_tasks_lists_the_viewers_open_tasks_overdue_first(world):
