@@ -14,6 +14,7 @@ those holding MANAGE_DOCUMENTS over that unit.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,14 +88,22 @@ def _require_swot(actor, analysis):
 def scale_save(*, actor, scale: RiskScale) -> RiskScale:
     if actor is not None and not can_manage(actor, scale.institution_id):
         _deny(_("Only the quality department keeps the process register."))
+    scale_check(scale)
+    return save_audited(actor, scale)
+
+
+def scale_check(scale: RiskScale) -> None:
+    """Refuse a scale that is wrong in itself or that the register's ratings do not fit."""
     scale.full_clean()
+    risks = Risk.objects.filter(institution_id=scale.institution_id)
     too_big = (
-        Risk.objects.filter(institution_id=scale.institution_id).filter(likelihood__gt=scale.likelihood_max).exists()
-        or Risk.objects.filter(institution_id=scale.institution_id, impact__gt=scale.impact_max).exists()
+        risks.filter(Q(likelihood__gt=scale.likelihood_max) | Q(impact__gt=scale.impact_max)).exists()
+        or risks.filter(
+            Q(residual_likelihood__gt=scale.likelihood_max) | Q(residual_impact__gt=scale.impact_max)
+        ).exists()
     )
     if too_big:
         raise ValidationError(_("Some risks are rated above the new scale's top level; re-rate them first."))
-    return save_audited(actor, scale)
 
 
 # --- risks ------------------------------------------------------------------------------------

@@ -312,7 +312,7 @@ def risk_scale(request):
     if request.method == "POST" and form.is_valid():
         try:
             if "preview" in request.POST:
-                proposed.full_clean()
+                svc.scale_check(proposed)
                 previewing = True
             else:
                 svc.scale_save(actor=request.user, scale=proposed)

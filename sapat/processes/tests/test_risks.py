@@ -452,8 +452,10 @@ def test_a_smaller_scale_is_refused_while_risks_are_rated_above_it(client, world
     make_risk(world, likelihood=5, impact=5)
     login(client, world.quality)
     small = {"likelihood_labels": "a\nb\nc", "impact_labels": "a\nb\nc", "low_max": 2, "medium_max": 4, "high_max": 6}
-    response = client.post(reverse("risk_scale"), small)
-    assert response.status_code == 400 and "re-rate" in str(response.context["form"].non_field_errors())
+    for data in (small, {**small, "preview": "1"}):
+        response = client.post(reverse("risk_scale"), data)
+        assert response.status_code == 400 and "re-rate" in str(response.context["form"].non_field_errors())
+    assert RiskScale.objects.get(institution=world.inst).likelihood_max == 5
 
 
 def test_only_the_quality_department_changes_the_scale(client, world):
