@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from sapat.org import access
+from sapat.org.models import Unit
 from sapat.org.selectors import get_visible
 
 from .models_risks import LEVEL_COLOURS, Risk, RiskAction, RiskLevel, RiskScale, SwotAnalysis, SwotItem, SwotQuadrant
@@ -92,7 +93,9 @@ def filter_risks(qs, filters: Filters, scale: RiskScale, *, likelihood=None, imp
     if filters.process:
         qs = qs.filter(process_id=filters.process)
     if filters.unit:
-        qs = qs.filter(unit_id=filters.unit)
+        # The unit and the units below it: a dean sees the faculty's and its departments' risks.
+        path = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        qs = qs.filter(unit__path__startswith=path) if path else qs.none()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.status:

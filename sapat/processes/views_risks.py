@@ -60,7 +60,7 @@ def risk_list(request):
         "risks": sel.attach_scale(qs, scale),
         "filters": filters,
         "processes": Process.objects.filter(institution=institution, is_active=True),
-        "units": Unit.objects.filter(institution=institution, risks__isnull=False).distinct().order_by("path"),
+        "units": Unit.objects.filter(institution=institution, closed_on__isnull=True).order_by("path"),
         "kinds": RiskKind.choices,
         "levels": RiskLevel.choices,
         "statuses": RiskStatus.choices,

@@ -601,3 +601,22 @@ def test_swot_item_pages(client, world):
     for name in ("swot_item_edit", "swot_item_to_objective"):
         assert client.get(reverse(name, args=[items["O"].pk])).status_code == 403
     assert client.post(reverse("swot_item_delete", args=[items["O"].pk])).status_code == 403
+
+
+def test_register_filters_per_process_and_per_unit_with_its_sub_units(client, world, owned):
+    in_fac = make_risk(world, unit=world.fac_a, title="Факультет")
+    in_dep = make_risk(world, unit=world.dep_a, title="Кафедра")
+    elsewhere = make_risk(world, unit=world.fac_b, title="Башка факультет")
+    of_process = make_risk(world, process=owned, title="Процесс")
+    login(client, world.quality)
+
+    def listed(query):
+        return {r.pk for r in client.get(reverse("risk_list") + query).context["risks"]}
+
+    assert listed(f"?unit={world.fac_a.pk}") == {in_fac.pk, in_dep.pk}
+    assert listed(f"?unit={world.dep_a.pk}") == {in_dep.pk}
+    assert listed(f"?unit={world.fac_b.pk}") == {elsewhere.pk}
+    assert listed(f"?process={owned.pk}") == {of_process.pk}
+    assert listed("?unit=999999") == set()
+    heatmap = client.get(reverse("risk_heatmap") + f"?unit={world.fac_a.pk}").context["map"]
+    assert heatmap.total == 2
