@@ -114,7 +114,10 @@ def indicator_target_add(request, pk):
     indicator = _indicator(request, pk)
     _require_define(request, indicator.institution_id)
     form = TargetForm(
-        request.POST or None, instance=IndicatorTarget(indicator=indicator), institution=indicator.institution
+        request.POST or None,
+        instance=IndicatorTarget(indicator=indicator),
+        institution=indicator.institution,
+        frequency=indicator.frequency,
     )
     return save_form(
         request,
@@ -140,7 +143,8 @@ def indicator_value_add(request, pk):
         institution=indicator.institution,
         units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
         programme_level=indicator.level == IndicatorLevel.PROGRAMME,
-        initial={"unit": units[0].pk},
+        frequency=indicator.frequency,
+        initial={"unit": units[0].pk, "period": 0},
     )
 
     def save(data):
@@ -148,6 +152,7 @@ def indicator_value_add(request, pk):
             actor=request.user,
             indicator=indicator,
             year=data["year"],
+            period=data["period"],
             unit=data["unit"],
             programme=data.get("programme"),
             value=data["value"],
