@@ -74,8 +74,8 @@ class IndicatorValueImporter(Importer):
     title = gettext_lazy("Indicator values")
     description = gettext_lazy(
         "Values of indicators per year (and semester, quarter or month) and unit or programme. A "
-        "value already stored for the same indicator, period and scope is corrected, and the old one is kept in its history; "
-        "the same indicator, period and scope twice in one file is refused."
+        "value already stored for the same indicator, period and scope is corrected, and the old "
+        "one is kept in its history; the same indicator, period and scope twice in one file is refused."
     )
     form_class = IndicatorValueRow
     example = ["EMPLOY", "2025-2026", "", "", "78.5", "", ""]
