@@ -247,3 +247,18 @@ def value_history(indicator):
         .select_related("unit", "programme", "entered_by", "superseded_by")
         .order_by("-year", "-period", "unit__path", "programme_id", "-entered_at", "-id")
     )
+
+
+def scope_history(value):
+    """Every value of the same indicator, period and scope, newest first."""
+    return list(
+        IndicatorValue.objects.filter(
+            indicator_id=value.indicator_id,
+            year=value.year,
+            period=value.period,
+            unit_id=value.unit_id,
+            programme_id=value.programme_id,
+        )
+        .select_related("entered_by")
+        .order_by("-entered_at", "-id")
+    )

@@ -10,5 +10,6 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/values/new/", views.indicator_value_add, name="indicator_value_add"),
     path("indicators/<int:pk>/targets/new/", views.indicator_target_add, name="indicator_target_add"),
+    path("indicators/values/<int:pk>/", views.indicator_value_detail, name="indicator_value_detail"),
     path("indicators/<int:pk>/compute/", views.indicator_compute, name="indicator_compute"),
 ]

@@ -21,7 +21,7 @@ from sapat.org.selectors import get_visible
 from . import selectors_indicators as selectors
 from . import services_indicators as services
 from .forms_indicators import IndicatorForm, TargetForm, ValueForm
-from .models_indicators import Indicator, IndicatorLevel, IndicatorTarget, plain
+from .models_indicators import Indicator, IndicatorLevel, IndicatorTarget, IndicatorValue, plain
 from .services import root_unit
 from .views import _institution
 
@@ -198,6 +198,7 @@ def indicator_value_add(request, pk):
         raise PermissionDenied(_("You may not enter values of this indicator."))
     form = ValueForm(
         request.POST or None,
+        request.FILES or None,
         institution=indicator.institution,
         units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
         programme_level=indicator.level == IndicatorLevel.PROGRAMME,
@@ -215,6 +216,7 @@ def indicator_value_add(request, pk):
             programme=data.get("programme"),
             value=data["value"],
             comment=data["comment"],
+            evidence=data.get("evidence"),
         )
 
     return save_form(
@@ -228,6 +230,23 @@ def indicator_value_add(request, pk):
             "back_url": indicator.get_absolute_url(),
         },
         success_message=_("The value is recorded."),
+    )
+
+
+@login_required
+def indicator_value_detail(request, pk):
+    """One value: who entered it and when, the values it replaced, its evidence files."""
+    institution = _institution(request)
+    value = get_visible(
+        IndicatorValue.objects.filter(
+            indicator__in=selectors.indicators_for(request.user).filter(institution=institution)
+        ).select_related("indicator", "unit", "programme", "entered_by", "superseded_by"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "processes/indicators/value_detail.html",
+        {"value": value, "indicator": value.indicator, "history": selectors.scope_history(value)},
     )
 
 
