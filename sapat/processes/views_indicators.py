@@ -49,10 +49,11 @@ def _enterable_units(user, indicator):
     return [u for u in units if services.can_enter(user, indicator, u)]
 
 
-def _dashboard_context(request):
+def _dashboard_context(request, *, rows=True, scopes=True):
     """The dashboard of the institution, of a unit (`?unit=`) or of a programme
-    (`?programme=`): its indicators, the units under it and its programmes with their status
-    summaries. A fixed number of queries for any number of indicators, units and values."""
+    (`?programme=`): its indicators (`rows`), the units under it and its programmes with
+    their status summaries (`scopes`). A fixed number of queries for any number of
+    indicators, units and values."""
     institution = _institution(request)
     root = root_unit(institution.pk)
     units = list(_units(institution))
@@ -71,15 +72,19 @@ def _dashboard_context(request):
     levels = selectors.levels_for(unit, programme)
     indicators = [i for i in all_indicators if i.level in levels]
     years = selectors.trend_years(institution)
-    rows = selectors.dashboard(indicators, unit, years, programme)
+    rows = selectors.dashboard(indicators, unit, years, programme) if rows else []
     children, programmes = [], []
-    if programme is None:
+    if programme is None and scopes:
         unit_indicators = [i for i in all_indicators if i.level == IndicatorLevel.UNIT]
-        children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk])
+        since = years[0] if years else 0
+        children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk], since_year=since)
         programme_indicators = [i for i in all_indicators if i.level == IndicatorLevel.PROGRAMME]
         if programme_indicators:
             programmes = selectors.summaries(
-                programme_indicators, Programme.objects.filter(unit=unit).order_by("code"), programmes=True
+                programme_indicators,
+                Programme.objects.filter(unit=unit).order_by("code"),
+                since_year=since,
+                programmes=True,
             )
     return {
         "institution": institution,
@@ -91,18 +96,28 @@ def _dashboard_context(request):
         "rows": rows,
         "children": children,
         "programmes": programmes,
-        "status_chart": selectors.status_chart(rows),
+        "status_chart": selectors.status_chart(rows) if rows else "",
+        "scope_query": f"?programme={programme.pk}" if programme else (f"?unit={unit.pk}" if unit.parent_id else ""),
     }
 
 
 @login_required
 def indicator_list(request):
-    context = _dashboard_context(request)
+    """The dashboard page; the units and programmes under it come in a second request
+    (`indicator_dashboard_scopes`), so the table shows at once even for a large institution."""
+    context = _dashboard_context(request, scopes=False)
     institution = context["institution"]
     context["can_define"] = services.can_define(request.user, institution.pk)
     context["can_import"] = access.can(request.user, Perm.IMPORT_DATA)
     context["pdf_query"] = request.GET.urlencode()
     return render(request, "processes/indicators/list.html", context)
+
+
+@login_required
+def indicator_dashboard_scopes(request):
+    """The units and programmes under a dashboard with their status summaries (htmx)."""
+    context = _dashboard_context(request, rows=False)
+    return render(request, "processes/indicators/_scopes.html", context)
 
 
 @login_required

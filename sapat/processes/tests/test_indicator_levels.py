@@ -180,17 +180,26 @@ def page(client, user, query=""):
     return response.content.decode()
 
 
+def scopes(client, user, query=""):
+    client.force_login(user)
+    response = client.get(reverse("indicator_dashboard_scopes") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_drill_down_institution_unit_programme(client, world, levels):
     _inst_ind, _unit_ind, _prog_ind, programme = levels
     html = page(client, world.rector)
     assert "INST" in html and "UNIT" in html and 'data-testid="latest-PROG"' not in html
-    units = html[html.index('data-testid="dashboard-units"') :]
+    assert reverse("indicator_dashboard_scopes") in html  # the units come in a second request
+    units = scopes(client, world.rector)
     assert f"?unit={world.fac_a.pk}" in units and f"?unit={world.fac_b.pk}" in units
-    rows = selectors_indicators.summaries([levels[1]], [world.fac_a, world.fac_b])
+    rows = selectors_indicators.summaries([levels[1]], [world.fac_a, world.fac_b], since_year=2020)
     assert rows[0].counts[IndicatorStatus.AT_RISK] == 1 and rows[1].counts[IndicatorStatus.OFF_TARGET] == 1
 
     html = page(client, world.rector, f"?unit={world.fac_a.pk}")
     assert 'data-testid="latest-INST"' not in html and "55" in html and "At risk" in html
+    html = scopes(client, world.rector, f"?unit={world.fac_a.pk}")
     assert f"?programme={programme.pk}" in html and f"?unit={world.dep_a.pk}" in html
 
     html = page(client, world.rector, f"?programme={programme.pk}")
@@ -201,12 +210,16 @@ def test_drill_down_institution_unit_programme(client, world, levels):
 def test_dashboard_query_count_does_not_grow_with_units_programmes_values(client, world, levels):
     client.force_login(world.quality)
 
-    def count(query):
+    def count(url):
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("indicator_list") + query).status_code == 200
+            assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    queries = ["", f"?unit={world.fac_a.pk}", f"?programme={levels[3].pk}"]
+    queries = [
+        reverse(name) + query
+        for name in ("indicator_list", "indicator_dashboard_scopes")
+        for query in ("", f"?unit={world.fac_a.pk}", f"?programme={levels[3].pk}")
+    ]
     before = [count(q) for q in queries]
     for i in range(6):
         unit = org_factories.unit(world.fac_a, f"D{i}", unit_type="department")
