@@ -40,11 +40,13 @@ def indicator_detail(user, pk) -> Indicator:
 
 
 def trend_years(institution, upto=None) -> list[int]:
-    """The last academic years of the institution (oldest first), up to `upto`."""
+    """The last academic years of the institution (oldest first), up to `upto`: twice the
+    trend's length, since a trend ends at the latest value, which may be a year or more
+    before the current academic year."""
     qs = AcademicYear.objects.filter(institution=institution)
     if upto is not None:
         qs = qs.filter(start_year__lte=upto)
-    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[:TREND_YEARS])
+    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[: 2 * TREND_YEARS])
     return sorted(years)
 
 

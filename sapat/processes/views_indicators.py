@@ -76,7 +76,7 @@ def _dashboard_context(request, *, rows=True, scopes=True):
     children, programmes = [], []
     if programme is None and scopes:
         unit_indicators = [i for i in all_indicators if i.level == IndicatorLevel.UNIT]
-        since = years[0] if years else 0
+        since = years[-min(len(years), selectors.TREND_YEARS)] if years else 0  # a status at most 5 years old
         children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk], since_year=since)
         programme_indicators = [i for i in all_indicators if i.level == IndicatorLevel.PROGRAMME]
         if programme_indicators:
