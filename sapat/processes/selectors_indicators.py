@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from sapat.lib import charts
 from sapat.org import access
-from sapat.org.models import AcademicYear
+from sapat.org.models import AcademicYear, Programme, Unit
 from sapat.org.selectors import get_visible
 
 from .models_indicators import (
@@ -228,12 +228,13 @@ def _latest_per_scope(indicators, since_year, **scope):
 
 
 def summaries(indicators, scopes, *, since_year, programmes=False) -> list[ScopeSummary]:
-    """For each unit (as a whole) or programme: how many indicators are on target, at risk,
-    off target or without a value since `since_year`. Two queries for any number of scopes."""
+    """For each unit (as a whole) or programme holding values since `since_year`: how many
+    indicators are on target, at risk, off target or without a status. Units with no values
+    at all (an accounting office under the rector) are left out. Two queries."""
     indicators = list(indicators)
     scopes = list(scopes)
     if not indicators or not scopes:
-        return [ScopeSummary(scope, dict.fromkeys(STATUSES, 0), len(indicators)) for scope in scopes]
+        return []
     if programmes:
         rows = _latest_per_scope(indicators, since_year, programme__in=scopes)
     else:
@@ -241,13 +242,19 @@ def summaries(indicators, scopes, *, since_year, programmes=False) -> list[Scope
     by_pk = {i.pk: i for i in indicators}
     targets = Targets(list(by_pk))
     counts = {scope.pk: dict.fromkeys(STATUSES, 0) for scope in scopes}
+    measured = set()
     for scope_id, indicator_id, year, period, value in rows:
+        measured.add(scope_id)
         indicator = by_pk[indicator_id]
         target = targets.get(indicator_id, year, period)
         status = indicator_status(value, indicator.direction, target and target.target, target and target.warning)
         if status is not None:
             counts[scope_id][status] += 1
-    return [ScopeSummary(scope, counts[scope.pk], len(indicators) - sum(counts[scope.pk].values())) for scope in scopes]
+    return [
+        ScopeSummary(scope, counts[scope.pk], len(indicators) - sum(counts[scope.pk].values()))
+        for scope in scopes
+        if scope.pk in measured
+    ]
 
 
 def status_chart(rows) -> str:
@@ -279,13 +286,27 @@ def trend_chart(indicator, unit, programme=None, *, width=640, height=240) -> st
     )
 
 
-def value_history(indicator):
-    """All values of an indicator, current and superseded, newest year first."""
+def value_history(indicator, unit=None, programme=None):
+    """The values of an indicator, current and superseded, newest period first: of one scope
+    (a unit as a whole, or a programme) when given, else of every scope."""
+    qs = IndicatorValue.objects.filter(indicator=indicator)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    elif unit is not None:
+        qs = qs.filter(unit=unit, programme__isnull=True)
     return list(
-        IndicatorValue.objects.filter(indicator=indicator)
-        .select_related("unit", "programme", "entered_by", "superseded_by")
-        .order_by("-year", "-period", "unit__path", "programme_id", "-entered_at", "-id")
+        qs.select_related("unit", "programme", "entered_by", "superseded_by").order_by(
+            "-year", "-period", "unit__path", "programme_id", "-entered_at", "-id"
+        )
     )
+
+
+def scopes_with_values(indicator):
+    """(units, programmes) that hold values of the indicator, for choosing the scope shown."""
+    values = IndicatorValue.objects.filter(indicator=indicator, superseded_by__isnull=True)
+    units = Unit.objects.filter(pk__in=values.filter(programme__isnull=True).values("unit_id")).order_by("path")
+    programmes = Programme.objects.filter(pk__in=values.values("programme_id")).order_by("code")
+    return list(units), list(programmes)
 
 
 def scope_history(value):

@@ -135,7 +135,6 @@ def indicator_dashboard_pdf(request):
 @login_required
 def indicator_detail(request, pk):
     indicator = _indicator(request, pk)
-    history = selectors.value_history(indicator)
     programme, unit = None, root_unit(indicator.institution_id)
     if request.GET.get("programme", "").isdigit():
         programme = Programme.objects.filter(institution=indicator.institution, pk=request.GET["programme"]).first()
@@ -143,9 +142,15 @@ def indicator_detail(request, pk):
         unit = programme.unit
     elif request.GET.get("unit", "").isdigit():
         unit = _units(indicator.institution).filter(pk=request.GET["unit"]).first() or unit
+    history = selectors.value_history(indicator, unit, programme)
+    scope_units, scope_programmes = selectors.scopes_with_values(indicator)
     context = {
         "indicator": indicator,
         "scope": programme or unit,
+        "unit": unit,
+        "programme": programme,
+        "scope_units": scope_units,
+        "scope_programmes": scope_programmes,
         "chart": selectors.trend_chart(indicator, unit, programme),
         "current": [v for v in history if v.is_current],
         "superseded": [v for v in history if not v.is_current],

@@ -73,8 +73,9 @@ def test_indicators_have_five_years_computed_from_the_demo_data(demo, code):
     assert Indicator.objects.filter(institution__code=code).count() == len(SPECS)
     admitted = IndicatorValue.objects.get(indicator__institution__code=code, indicator__code="К-01", year=2025)
     expected = sum(
-        ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025)
-        .values_list("admitted", flat=True)
+        ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025).values_list(
+            "admitted", flat=True
+        )
     )
     assert admitted.value == expected and admitted.source == "computed"
     years = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-06")

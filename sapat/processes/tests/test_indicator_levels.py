@@ -200,7 +200,10 @@ def test_drill_down_institution_unit_programme(client, world, levels):
     html = page(client, world.rector, f"?unit={world.fac_a.pk}")
     assert 'data-testid="latest-INST"' not in html and "55" in html and "At risk" in html
     html = scopes(client, world.rector, f"?unit={world.fac_a.pk}")
-    assert f"?programme={programme.pk}" in html and f"?unit={world.dep_a.pk}" in html
+    assert f"?programme={programme.pk}" in html
+    assert f"?unit={world.dep_a.pk}" not in html  # a unit without values is left out
+    enter(levels[1], world.dep_a, 61)
+    assert f"?unit={world.dep_a.pk}" in scopes(client, world.rector, f"?unit={world.fac_a.pk}")
 
     html = page(client, world.rector, f"?programme={programme.pk}")
     assert 'data-testid="latest-PROG"' in html and "77" in html and "On target" in html
@@ -250,6 +253,10 @@ def test_indicator_page_has_the_big_trend_chart(client, world, levels):
     url = reverse("indicator_detail", args=[levels[1].pk]) + f"?unit={world.fac_a.pk}"
     html = client.get(url).content.decode()
     assert 'data-testid="trend-chart"' in html and "stroke-dasharray" in html and "2024–25: 55" in html
+    # the values of the scope shown; the other scopes with values to choose from
+    assert f'data-kind="unit" value="{world.fac_b.pk}"' in html
+    values = html[html.index('data-testid="trend-chart"') :]
+    assert world.fac_a.name in values and world.fac_b.name not in values
 
 
 def test_process_page_shows_its_indicators_with_status(client, world, years):
