@@ -152,6 +152,8 @@ def bar_chart(bars, *, width=480, height=200, title="", unit_label="") -> str:
     left, right, top, bottom = 44, 12, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high, step = _nice_range(0, max(values + [0.0]) or 1)
+    if step < 1 and all(v == int(v) for v in values):  # counts: whole-number ticks
+        step, high = 1.0, float(max(1, -(-max(values + [1.0]) // 1)))
     body = []
     tick = low
     while tick <= high + step / 1000:

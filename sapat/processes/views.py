@@ -22,6 +22,7 @@ from sapat.org.selectors import current_institution, get_visible
 from . import diagram, selectors, selectors_indicators, services
 from .forms import InputForm, OutputForm, OwnershipForm, ProcessForm, ProcessMapForm
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
+from .models_indicators import IndicatorLevel
 
 
 def _institution(request):
@@ -83,12 +84,17 @@ def process_detail(request, pk):
         "can_manage": services.can_manage(user, process.institution_id),
         "can_edit_map": services.can_edit_map(user, process),
         "can_see_history": _can_see_history(user, process),
-        "rows": selectors_indicators.dashboard(
-            selectors_indicators.indicators_for(user).filter(process=process),
-            services.root_unit(process.institution_id),
-            selectors_indicators.trend_years(process.institution),
-        ),
     }
+    # The process's indicators for the institution as a whole; those measured per programme
+    # are only named here (their values are on the programmes' dashboards).
+    indicators = list(selectors_indicators.indicators_for(user).filter(process=process))
+    per_programme = [i for i in indicators if i.level == IndicatorLevel.PROGRAMME]
+    context["per_programme"] = per_programme
+    context["rows"] = selectors_indicators.dashboard(
+        [i for i in indicators if i not in per_programme],
+        services.root_unit(process.institution_id),
+        selectors_indicators.trend_years(process.institution),
+    )
     return render(request, "processes/process_detail.html", context)
 
 
