@@ -30,6 +30,8 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    HANDLE_COMPLAINTS = "complaints.handle"
+    ANSWER_COMPLAINTS = "complaints.answer"
 
 
 PERM_LABELS = {
@@ -46,6 +48,8 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.HANDLE_COMPLAINTS: _("Receive complaints and suggestions and route them to units"),
+    Perm.ANSWER_COMPLAINTS: _("Answer complaints and suggestions routed to the unit"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
@@ -53,8 +57,12 @@ INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG})
 # Roles that may never write, whatever a future matrix row says.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 
+# Complaints are seen only by the quality department and the unit a complaint is routed to
+# (issue 5): not by the system administrator, nor by top management.
+COMPLAINT_PERMS = frozenset({Perm.HANDLE_COMPLAINTS, Perm.ANSWER_COMPLAINTS})
+
 MATRIX: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMS,
+    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS,
     Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
@@ -67,11 +75,19 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.ANSWER_COMPLAINTS,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
     Role.UNIT_QUALITY: frozenset(
-        {Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT, Perm.MANAGE_DOCUMENTS, Perm.MANAGE_RECORDS}
+        {
+            Perm.VIEW_ORG,
+            Perm.ENTER_CONTINGENT,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_DOCUMENTS,
+            Perm.MANAGE_RECORDS,
+            Perm.ANSWER_COMPLAINTS,
+        }
     ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
     Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
@@ -164,6 +180,14 @@ def institution_ids(user, perm: str = Perm.VIEW_ORG) -> set[int] | None:
             return None
         ids.add(g.institution_id)
     return ids
+
+
+def sees_institution(user, institution_id) -> bool:
+    """Whether a signed-in user may see the institution at all (anonymous: never)."""
+    if user is None or not user.is_authenticated:
+        return False
+    ids = institution_ids(user)
+    return ids is None or institution_id in ids
 
 
 def roles_held(user) -> set[str]:

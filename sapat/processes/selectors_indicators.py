@@ -27,6 +27,7 @@ from .models_indicators import (
 )
 
 TREND_YEARS = 5
+CHART_YEARS = 2 * TREND_YEARS
 
 
 def indicators_for(user):
@@ -39,14 +40,14 @@ def indicator_detail(user, pk) -> Indicator:
     return get_visible(indicators_for(user), pk=pk)
 
 
-def trend_years(institution, upto=None) -> list[int]:
-    """The last academic years of the institution (oldest first), up to `upto`: twice the
-    trend's length, since a trend ends at the latest value, which may be a year or more
-    before the current academic year."""
+def trend_years(institution, upto=None, count=TREND_YEARS) -> list[int]:
+    """The last `count` academic years of the institution (oldest first), up to `upto`.
+    Dashboards ask for twice the trend's length (`CHART_YEARS`): their charts end at the
+    latest value, which may be a year or more before the current academic year."""
     qs = AcademicYear.objects.filter(institution=institution)
     if upto is not None:
         qs = qs.filter(start_year__lte=upto)
-    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[: 2 * TREND_YEARS])
+    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[:count])
     return sorted(years)
 
 
@@ -77,8 +78,9 @@ class DashboardRow:
     value: IndicatorValue | None = None
     target: IndicatorTarget | None = None
     status: str | None = None
-    trend: list = field(default_factory=list)  # (label, value or None, status), oldest first
-    chart: str = ""  # the small SVG trend (charts.spark_chart)
+    trend: list = field(default_factory=list)  # (year, value or None) for each year asked, oldest first
+    points: list = field(default_factory=list)  # (period label, value or None, status): the chart's
+    chart: str = ""  # the small SVG trend of `points` (charts.spark_chart)
 
     @property
     def period_label(self) -> str:
@@ -155,21 +157,26 @@ def _row(indicator, mine, targets, years) -> DashboardRow:
     latest_key = max(mine) if mine else None
     latest = mine[latest_key] if mine else None
     target, status = targets.status(indicator, latest)
-    trend = []
+    points = []
     for y, p, order in _trend_keys(indicator, years, latest_key):
         point = mine.get((y, order))
-        trend.append(
+        points.append(
             (short_period(y, p, indicator.frequency), point and point.value, targets.status(indicator, point)[1])
         )
+    # A year's value: the year's own, or the latest period's of it.
+    of_year = {}
+    for (y, _order), v in sorted(mine.items()):
+        of_year[y] = v.value
     return DashboardRow(
         indicator=indicator,
         value=latest,
         target=target,
         status=status,
-        trend=trend,
+        trend=[(y, of_year.get(y)) for y in years],
+        points=points,
         chart=charts.spark_chart(
-            [(label, value) for label, value, _s in trend],
-            statuses=[s for _l, _v, s in trend],
+            [(label, value) for label, value, _s in points],
+            statuses=[s for _l, _v, s in points],
             target=target and target.target,
         ),
     )
@@ -271,11 +278,11 @@ def status_chart(rows) -> str:
 def trend_chart(indicator, unit, programme=None, *, width=640, height=240) -> str:
     """The big trend of one indicator for a scope (its detail page): every period of the
     last years with the latest target and warning threshold."""
-    years = trend_years(indicator.institution)
+    years = trend_years(indicator.institution, count=CHART_YEARS)
     row = dashboard([indicator], unit, years, programme)[0]
     return charts.trend_chart(
-        [(label, value) for label, value, _s in row.trend],
-        statuses=[s for _l, _v, s in row.trend],
+        [(label, value) for label, value, _s in row.points],
+        statuses=[s for _l, _v, s in row.points],
         target=row.target and row.target.target,
         warning=row.target and row.target.warning,
         direction=indicator.direction,

@@ -19,7 +19,7 @@ from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import current_institution, get_visible
 
-from . import diagram, selectors, selectors_indicators, services
+from . import diagram, selectors, selectors_analysis, selectors_indicators, services
 from .forms import InputForm, OutputForm, OwnershipForm, ProcessForm, ProcessMapForm
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
 from .models_indicators import IndicatorLevel
@@ -84,6 +84,7 @@ def process_detail(request, pk):
         "can_manage": services.can_manage(user, process.institution_id),
         "can_edit_map": services.can_edit_map(user, process),
         "can_see_history": _can_see_history(user, process),
+        "analysis_years": selectors_analysis.process_years(process),
     }
     # The process's indicators for the institution as a whole; those measured per programme
     # are only named here (their values are on the programmes' dashboards).
@@ -93,7 +94,7 @@ def process_detail(request, pk):
     context["rows"] = selectors_indicators.dashboard(
         [i for i in indicators if i not in per_programme],
         services.root_unit(process.institution_id),
-        selectors_indicators.trend_years(process.institution),
+        selectors_indicators.trend_years(process.institution, count=selectors_indicators.CHART_YEARS),
     )
     return render(request, "processes/process_detail.html", context)
 

@@ -71,7 +71,7 @@ def _dashboard_context(request, *, rows=True, scopes=True):
     all_indicators = list(selectors.indicators_for(request.user).filter(institution=institution))
     levels = selectors.levels_for(unit, programme)
     indicators = [i for i in all_indicators if i.level in levels]
-    years = selectors.trend_years(institution)
+    years = selectors.trend_years(institution, count=selectors.CHART_YEARS)
     rows = selectors.dashboard(indicators, unit, years, programme) if rows else []
     children, programmes = [], []
     if programme is None and scopes:

@@ -107,9 +107,10 @@ def test_period_target_wins_over_the_year_target_and_latest_month_is_shown(world
     [row] = selectors_indicators.dashboard([ind], world.root, [2023, 2024])
     assert (row.value.year, row.value.period) == (2024, 2)
     assert row.target.target == 80 and row.status == IndicatorStatus.OFF_TARGET
-    labels = [label for label, _v, _s in row.trend]
+    labels = [label for label, _v, _s in row.points]
     assert labels[-1] == "02.2025" and len(labels) == 12
-    by_label = {label: s for label, _v, s in row.trend}
+    by_label = {label: s for label, _v, s in row.points}
+    assert row.trend == [(2023, 99), (2024, 60)]  # a year's value: its latest period's
     assert by_label["12.2024"] == IndicatorStatus.ON_TARGET  # against the year's target, 50
 
 

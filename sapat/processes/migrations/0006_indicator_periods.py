@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_programme_unique_with_language'),
-        ('processes', '0004_indicators'),
+        ('processes', '0005_process_analysis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
