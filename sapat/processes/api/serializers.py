@@ -304,4 +304,7 @@ class InstitutionFilterSerializer(serializers.Serializer):
 class ValueFilterSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(required=False, min_value=1, help_text="Only this indicator.")
     year = serializers.IntegerField(required=False, min_value=1, help_text="Only this academic year (start year).")
+    period = serializers.IntegerField(
+        required=False, min_value=0, max_value=12, help_text="Only this period (0 the whole year)."
+    )
     unit = serializers.IntegerField(required=False, min_value=1, help_text="Only values of this unit.")

@@ -153,9 +153,9 @@ class IndicatorValueViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Proc
         )
 
     def apply_filters(self, queryset, params):
-        for name in ("indicator", "year", "unit"):
+        for name in ("indicator", "year", "period", "unit"):
             if name in params:
-                queryset = queryset.filter(**{f"{name}_id" if name != "year" else name: params[name]})
+                queryset = queryset.filter(**{f"{name}_id" if name in ("indicator", "unit") else name: params[name]})
         return queryset
 
     @extend_schema(

@@ -148,6 +148,8 @@ def test_form_import_and_api_take_the_period(client, world, years):
     assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {(1, "period")}
     response = api.post("/api/indicator-values/bulk/", bad[:1], format="json")
     assert response.status_code == 201 and response.json()[0]["period"] == 1
+    rows = api.get("/api/indicator-values/?period=1").json()["results"]
+    assert [r["period"] for r in rows] == [1]
 
 
 def test_computed_indicators_are_yearly(world):
