@@ -5,8 +5,10 @@
 
 Builds one institution with 60 units, 100 indicators and 10 years of values for every unit
 (60,000 current values plus targets), then requests the dashboard for the institution and for
-single units 15 times each as the quality department and prints the median and worst server
-time and the query count, next to a small data set's query count (it must not grow).
+single units, and the units under the institution with their status summaries (the
+dashboard's second, htmx request), 15 times each as the quality department and prints the
+median and worst server time and the query count, next to a small data set's query counts
+(they must not grow).
 Budget (ARCHITECTURE.md): ≤ 100 ms at the large scale."""
 
 import os
