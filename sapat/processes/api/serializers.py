@@ -143,7 +143,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorTarget
-        fields = ["year", "target", "warning"]
+        fields = ["year", "period", "target", "warning"]
         read_only_fields = fields
 
 
@@ -183,7 +183,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class IndicatorValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "year", "unit", "programme", "value", "comment", "source", "entered_at"]
+        fields = ["id", "indicator", "year", "period", "unit", "programme", "value", "comment", "source", "entered_at"]
         read_only_fields = fields
 
 
@@ -216,6 +216,11 @@ class IndicatorRef(serializers.Field):
 class IndicatorValueInputSerializer(serializers.Serializer):
     indicator = IndicatorRef(help_text="The indicator's id, or its code.")
     year = serializers.IntegerField(help_text="The academic year's start year, e.g. 2024.")
+    period = serializers.IntegerField(
+        required=False,
+        default=0,
+        help_text="0 for a yearly indicator; the semester (1–2), quarter (1–4) or month (1–12) otherwise.",
+    )
     unit = visible_unit(required=False, allow_null=True, help_text="The unit; the programme's unit if not given.")
     programme = VisibleRelatedField(
         model=Programme,
@@ -317,6 +322,9 @@ class RiskActionFilterSerializer(serializers.Serializer):
 class ValueFilterSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(required=False, min_value=1, help_text="Only this indicator.")
     year = serializers.IntegerField(required=False, min_value=1, help_text="Only this academic year (start year).")
+    period = serializers.IntegerField(
+        required=False, min_value=0, max_value=12, help_text="Only this period (0 the whole year)."
+    )
     unit = serializers.IntegerField(required=False, min_value=1, help_text="Only values of this unit.")
 
 

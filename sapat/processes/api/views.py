@@ -202,6 +202,7 @@ def _enter(user, data) -> IndicatorValue:
         actor=user,
         indicator=data["indicator"],
         year=data["year"],
+        period=data.get("period", 0),
         unit=data.get("unit"),
         programme=data.get("programme"),
         value=data["value"],
@@ -233,13 +234,13 @@ class IndicatorValueViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Proc
         return (
             IndicatorValue.objects.filter(indicator__in=indicators, superseded_by__isnull=True)
             .select_related("indicator")
-            .order_by("indicator_id", "-year", "unit_id", "programme_id", "id")
+            .order_by("indicator_id", "-year", "-period", "unit_id", "programme_id", "id")
         )
 
     def apply_filters(self, queryset, params):
-        for name in ("indicator", "year", "unit"):
+        for name in ("indicator", "year", "period", "unit"):
             if name in params:
-                queryset = queryset.filter(**{f"{name}_id" if name != "year" else name: params[name]})
+                queryset = queryset.filter(**{f"{name}_id" if name in ("indicator", "unit") else name: params[name]})
         return queryset
 
     @extend_schema(
