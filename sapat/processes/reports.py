@@ -207,7 +207,8 @@ def _trend_chart(indicator, trend, target) -> str:
         return ""
     return charts.trend_chart(
         [(p.year, p.value) for p in trend],
-        labels=[f"{p.year}–{p.year + 1}" for p in trend],
+        # The first calendar year of each academic year: "2025–2026" would not fit under a point.
+        labels=[str(p.year) for p in trend],
         statuses=[p.status for p in trend],
         target=target and target.target,
         warning=target and target.warning,
