@@ -11,7 +11,7 @@ is styled with attributes (no CSS classes, no scripts, no external fonts or imag
 from decimal import Decimal
 from html import escape
 
-__all__ = ["STATUS_COLOURS", "bar_chart", "svg_to_png", "trend_chart"]
+__all__ = ["STATUS_COLOURS", "bar_chart", "spark_chart", "svg_to_png", "trend_chart"]
 
 FONT = "Liberation Serif, Times New Roman, serif"
 INK = "#212529"
@@ -184,3 +184,48 @@ def svg_to_png(svg: str, scale=2) -> bytes:
     import cairosvg  # imported here: only exports need cairo
 
     return cairosvg.svg2png(bytestring=svg.encode(), scale=scale)
+
+
+def spark_chart(points, *, target=None, statuses=None, width=120, height=30, title="") -> str:
+    """A small trend for a table cell: the line, its points coloured by status, the latest
+    target dashed. Same drawing on the page and in the PDF."""
+    points = list(points)
+    values = [_num(value) for _, value in points]
+    target = _num(target)
+    known = [v for v in values if v is not None]
+    summary = ", ".join(
+        f"{label}: {_fmt(v) if v is not None else '—'}" for (label, _), v in zip(points, values, strict=True)
+    )
+    body = []
+    if known:
+        low, high = (
+            min(known + ([target] if target is not None else [])),
+            max(known + ([target] if target is not None else [])),
+        )
+        span = (high - low) or 1.0
+        pad = 4
+
+        def y_of(value):
+            return pad + (high - value) / span * (height - 2 * pad) if high != low else height / 2
+
+        def x_of(index):
+            return pad + (width - 2 * pad) * (index / (len(values) - 1) if len(values) > 1 else 0.5)
+
+        if target is not None:
+            y = y_of(target)
+            body.append(
+                f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" stroke="{STATUS_COLOURS["on_target"]}" '
+                f'stroke-width="1" stroke-dasharray="3 2"/>'
+            )
+        line = [(x_of(i), y_of(v)) for i, v in enumerate(values) if v is not None]
+        if len(line) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="1.5"/>')
+        for index, value in enumerate(values):
+            if value is not None:
+                status = statuses[index] if statuses is not None else None
+                body.append(
+                    f'<circle cx="{x_of(index):.1f}" cy="{y_of(value):.1f}" r="2.5" '
+                    f'fill="{STATUS_COLOURS.get(status, STATUS_COLOURS[None])}"/>'
+                )
+    return _svg(width, height, f"{title} {summary}".strip(), body)

@@ -19,7 +19,15 @@ from sapat.org.access import Perm
 from sapat.org.models import AcademicYear
 
 from . import computations
-from .models_indicators import Indicator, IndicatorTarget, IndicatorValue, ValueSource, plain
+from .models_indicators import (
+    Frequency,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ValueSource,
+    periods_of,
+    plain,
+)
 from .services import can_manage, root_unit
 
 # --- permissions -----------------------------------------------------------------------------
@@ -83,6 +91,39 @@ def check_year(institution_id, year):
         )
 
 
+PERIOD_NAMES = {
+    Frequency.YEAR: "0",
+    Frequency.SEMESTER: "1–2",
+    Frequency.QUARTER: "1–4",
+    Frequency.MONTH: "1–12",
+}
+
+
+def parse_period(indicator, period, *, whole_year=False) -> int:
+    """The period as a number that exists for the indicator's frequency (`whole_year`: 0 is
+    allowed too, as for targets); a clear error otherwise."""
+    try:
+        period = int(period or 0)
+    except (TypeError, ValueError):
+        period = -1
+    allowed = periods_of(indicator.frequency)
+    if period in allowed or (whole_year and period == 0):
+        return period
+    raise ValidationError(
+        {
+            "period": _(
+                "There is no period %(period)s in a year of this indicator: it is measured per "
+                "%(frequency)s, so the period is %(allowed)s."
+            )
+            % {
+                "period": period if period >= 0 else "?",
+                "frequency": indicator.get_frequency_display().lower(),
+                "allowed": PERIOD_NAMES[indicator.frequency],
+            }
+        }
+    )
+
+
 def check_range(indicator, value):
     low, high = indicator.min_value, indicator.max_value
     if (low is not None and value < low) or (high is not None and value > high):
@@ -129,7 +170,12 @@ def target_save(*, actor, target: IndicatorTarget) -> IndicatorTarget:
     _require_define(actor, indicator.institution_id)
     if target.year:
         check_year(indicator.institution_id, target.year)
-    existing = IndicatorTarget.objects.filter(indicator=indicator, year=target.year).exclude(pk=target.pk).first()
+    target.period = parse_period(indicator, target.period, whole_year=True)
+    existing = (
+        IndicatorTarget.objects.filter(indicator=indicator, year=target.year, period=target.period)
+        .exclude(pk=target.pk)
+        .first()
+    )
     if existing is not None:
         existing.target, existing.warning = target.target, target.warning
         target = existing
@@ -139,16 +185,19 @@ def target_save(*, actor, target: IndicatorTarget) -> IndicatorTarget:
 # --- values ----------------------------------------------------------------------------------
 
 
-def _current(indicator, year, unit, programme):
-    qs = IndicatorValue.objects.select_for_update().filter(indicator=indicator, year=year, superseded_by__isnull=True)
+def _current(indicator, year, period, unit, programme):
+    qs = IndicatorValue.objects.select_for_update().filter(
+        indicator=indicator, year=year, period=period, superseded_by__isnull=True
+    )
     return qs.filter(programme=programme) if programme is not None else qs.filter(unit=unit, programme__isnull=True)
 
 
-def _store(actor, indicator, year, unit, programme, value, comment, source, note=""):
-    old = _current(indicator, year, unit, programme).first()
+def _store(actor, indicator, year, period, unit, programme, value, comment, source, note=""):
+    old = _current(indicator, year, period, unit, programme).first()
     new = IndicatorValue(
         indicator=indicator,
         year=year,
+        period=period,
         unit=unit,
         programme=programme,
         value=value,
@@ -167,9 +216,12 @@ def _store(actor, indicator, year, unit, programme, value, comment, source, note
 
 
 @transaction.atomic
-def value_enter(*, actor, indicator: Indicator, year, unit, value, programme=None, comment="") -> IndicatorValue:
-    """Enter (or correct) the value of a year for a scope. The value in place, if any, is
-    kept in the history, superseded by the new one."""
+def value_enter(
+    *, actor, indicator: Indicator, year, unit, value, programme=None, comment="", period=0
+) -> IndicatorValue:
+    """Enter (or correct) the value of a period (of a year; 0, the whole year, for yearly
+    indicators) for a scope. The value in place, if any, is kept in the history, superseded
+    by the new one."""
     if programme is not None and unit is None:
         unit = programme.unit
     check_scope(indicator, unit, programme)
@@ -180,8 +232,9 @@ def value_enter(*, actor, indicator: Indicator, year, unit, value, programme=Non
         raise ValidationError({"year": _("Enter the year as a number, e.g. 2024.")}) from None
     value = parse_decimal(value)
     check_year(indicator.institution_id, year)
+    period = parse_period(indicator, period)
     check_range(indicator, value)
-    return _store(actor, indicator, year, unit, programme, value, comment, ValueSource.ENTERED)
+    return _store(actor, indicator, year, period, unit, programme, value, comment, ValueSource.ENTERED)
 
 
 @transaction.atomic
@@ -198,7 +251,7 @@ def indicator_compute(*, actor, indicator: Indicator, year, unit=None, programme
     value = computations.compute(indicator.computation, year, computations.Scope(unit, programme))
     if value is None:
         return None
-    current = _current(indicator, year, unit, programme).first()
+    current = _current(indicator, year, 0, unit, programme).first()
     if current is not None and current.source == ValueSource.COMPUTED and current.value == value:
         return current
-    return _store(actor, indicator, year, unit, programme, value, "", ValueSource.COMPUTED, note=_("computed"))
+    return _store(actor, indicator, year, 0, unit, programme, value, "", ValueSource.COMPUTED, note=_("computed"))

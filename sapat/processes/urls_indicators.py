@@ -4,6 +4,7 @@ from . import views_indicators as views
 
 urlpatterns = [
     path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/dashboard.pdf", views.indicator_dashboard_pdf, name="indicator_dashboard_pdf"),
     path("indicators/new/", views.indicator_add, name="indicator_add"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),

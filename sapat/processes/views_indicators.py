@@ -6,14 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import save_form
+from sapat.lib.pdf import pdf_response, render_pdf
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.choices import UnitType
-from sapat.org.models import Unit
+from sapat.org.models import Programme, Unit
 from sapat.org.selectors import get_visible
 
 from . import selectors_indicators as selectors
@@ -47,33 +49,89 @@ def _enterable_units(user, indicator):
     return [u for u in units if services.can_enter(user, indicator, u)]
 
 
-@login_required
-def indicator_list(request):
+def _dashboard_context(request):
+    """The dashboard of the institution, of a unit (`?unit=`) or of a programme
+    (`?programme=`): its indicators, the units under it and its programmes with their status
+    summaries. A fixed number of queries for any number of indicators, units and values."""
     institution = _institution(request)
     root = root_unit(institution.pk)
-    unit = root
-    if request.GET.get("unit"):
-        unit = Unit.objects.filter(institution=institution, pk=request.GET["unit"]).first() or root
-    indicators = selectors.indicators_for(request.user).filter(institution=institution)
+    units = list(_units(institution))
+    by_pk = {u.pk: u for u in units}
+    programme = None
+    if request.GET.get("programme", "").isdigit():
+        programme = (
+            Programme.objects.filter(institution=institution, pk=request.GET["programme"])
+            .select_related("unit")
+            .first()
+        )
+    unit = programme.unit if programme is not None else root
+    if programme is None and request.GET.get("unit", "").isdigit():
+        unit = by_pk.get(int(request.GET["unit"]), root)
+    all_indicators = list(selectors.indicators_for(request.user).filter(institution=institution))
+    levels = selectors.levels_for(unit, programme)
+    indicators = [i for i in all_indicators if i.level in levels]
     years = selectors.trend_years(institution)
-    context = {
+    rows = selectors.dashboard(indicators, unit, years, programme)
+    children, programmes = [], []
+    if programme is None:
+        unit_indicators = [i for i in all_indicators if i.level == IndicatorLevel.UNIT]
+        children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk])
+        programme_indicators = [i for i in all_indicators if i.level == IndicatorLevel.PROGRAMME]
+        if programme_indicators:
+            programmes = selectors.summaries(
+                programme_indicators, Programme.objects.filter(unit=unit).order_by("code"), programmes=True
+            )
+    return {
         "institution": institution,
         "unit": unit,
-        "units": _units(institution),
+        "programme": programme,
+        "trail": [by_pk[pk] for pk in unit.ancestor_ids if pk in by_pk],
+        "units": units,
         "years": years,
-        "rows": selectors.dashboard(indicators, unit, years),
-        "can_define": services.can_define(request.user, institution.pk),
-        "can_import": access.can(request.user, Perm.IMPORT_DATA),
+        "rows": rows,
+        "children": children,
+        "programmes": programmes,
+        "status_chart": selectors.status_chart(rows),
     }
+
+
+@login_required
+def indicator_list(request):
+    context = _dashboard_context(request)
+    institution = context["institution"]
+    context["can_define"] = services.can_define(request.user, institution.pk)
+    context["can_import"] = access.can(request.user, Perm.IMPORT_DATA)
+    context["pdf_query"] = request.GET.urlencode()
     return render(request, "processes/indicators/list.html", context)
+
+
+@login_required
+def indicator_dashboard_pdf(request):
+    """The dashboard on paper, with the very same SVG charts as the page."""
+    context = _dashboard_context(request)
+    scope = context["programme"] or context["unit"]
+    context["title"] = _("Indicators: %(scope)s") % {"scope": getattr(scope, "name", scope)}
+    context["institution_name"] = context["institution"].name
+    context["today"] = timezone.localdate()
+    pdf = render_pdf("processes/indicators/dashboard_print.html", context, landscape=True)
+    return pdf_response(pdf, f"indicators-{scope.code}-{context['today']:%Y-%m-%d}.pdf")
 
 
 @login_required
 def indicator_detail(request, pk):
     indicator = _indicator(request, pk)
     history = selectors.value_history(indicator)
+    programme, unit = None, root_unit(indicator.institution_id)
+    if request.GET.get("programme", "").isdigit():
+        programme = Programme.objects.filter(institution=indicator.institution, pk=request.GET["programme"]).first()
+    if programme is not None:
+        unit = programme.unit
+    elif request.GET.get("unit", "").isdigit():
+        unit = _units(indicator.institution).filter(pk=request.GET["unit"]).first() or unit
     context = {
         "indicator": indicator,
+        "scope": programme or unit,
+        "chart": selectors.trend_chart(indicator, unit, programme),
         "current": [v for v in history if v.is_current],
         "superseded": [v for v in history if not v.is_current],
         "targets": list(indicator.targets.order_by("-year")),
@@ -114,7 +172,10 @@ def indicator_target_add(request, pk):
     indicator = _indicator(request, pk)
     _require_define(request, indicator.institution_id)
     form = TargetForm(
-        request.POST or None, instance=IndicatorTarget(indicator=indicator), institution=indicator.institution
+        request.POST or None,
+        instance=IndicatorTarget(indicator=indicator),
+        institution=indicator.institution,
+        frequency=indicator.frequency,
     )
     return save_form(
         request,
@@ -140,7 +201,8 @@ def indicator_value_add(request, pk):
         institution=indicator.institution,
         units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
         programme_level=indicator.level == IndicatorLevel.PROGRAMME,
-        initial={"unit": units[0].pk},
+        frequency=indicator.frequency,
+        initial={"unit": units[0].pk, "period": 0},
     )
 
     def save(data):
@@ -148,6 +210,7 @@ def indicator_value_add(request, pk):
             actor=request.user,
             indicator=indicator,
             year=data["year"],
+            period=data["period"],
             unit=data["unit"],
             programme=data.get("programme"),
             value=data["value"],

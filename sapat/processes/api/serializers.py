@@ -129,7 +129,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorTarget
-        fields = ["year", "target", "warning"]
+        fields = ["year", "period", "target", "warning"]
         read_only_fields = fields
 
 
@@ -169,7 +169,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class IndicatorValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "year", "unit", "programme", "value", "comment", "source", "entered_at"]
+        fields = ["id", "indicator", "year", "period", "unit", "programme", "value", "comment", "source", "entered_at"]
         read_only_fields = fields
 
 
@@ -202,6 +202,11 @@ class IndicatorRef(serializers.Field):
 class IndicatorValueInputSerializer(serializers.Serializer):
     indicator = IndicatorRef(help_text="The indicator's id, or its code.")
     year = serializers.IntegerField(help_text="The academic year's start year, e.g. 2024.")
+    period = serializers.IntegerField(
+        required=False,
+        default=0,
+        help_text="0 for a yearly indicator; the semester (1–2), quarter (1–4) or month (1–12) otherwise.",
+    )
     unit = visible_unit(required=False, allow_null=True, help_text="The unit; the programme's unit if not given.")
     programme = VisibleRelatedField(
         model=Programme,

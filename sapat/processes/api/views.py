@@ -117,6 +117,7 @@ def _enter(user, data) -> IndicatorValue:
         actor=user,
         indicator=data["indicator"],
         year=data["year"],
+        period=data.get("period", 0),
         unit=data.get("unit"),
         programme=data.get("programme"),
         value=data["value"],
@@ -148,7 +149,7 @@ class IndicatorValueViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Proc
         return (
             IndicatorValue.objects.filter(indicator__in=indicators, superseded_by__isnull=True)
             .select_related("indicator")
-            .order_by("indicator_id", "-year", "unit_id", "programme_id", "id")
+            .order_by("indicator_id", "-year", "-period", "unit_id", "programme_id", "id")
         )
 
     def apply_filters(self, queryset, params):
