@@ -46,11 +46,14 @@ def number(value) -> str:
 def year_values(indicator_ids, unit_ids, years) -> dict[tuple[int, int, int], Decimal]:
     """The current whole-year values of these indicators for these units (the unit as a
     whole, no programme) in these years, by (indicator, unit, year). The only query of the
-    report on indicator values: when values gain periods, choose the year's value here."""
+    report on indicator values: the year's own value (period 0); an indicator measured by
+    semester, quarter or month shows no value for a year until its whole-year value is
+    entered or computed."""
     rows = IndicatorValue.objects.filter(
         indicator_id__in=indicator_ids,
         unit_id__in=unit_ids,
         year__in=years,
+        period=0,
         programme__isnull=True,
         superseded_by__isnull=True,
     ).values_list("indicator_id", "unit_id", "year", "value")
@@ -238,7 +241,7 @@ def objectives_report(user, unit, academic_year) -> ObjectivesReport:
     indicator_ids = [i.pk for group in indicators.values() for i in group]
     years = trend_years(institution, upto=year)  # ends with `year`: it is one of the institution's
     values = year_values(indicator_ids, {o.unit_id for o in objectives}, years)
-    target_rows = IndicatorTarget.objects.filter(indicator_id__in=indicator_ids, year__in=years)
+    target_rows = IndicatorTarget.objects.filter(indicator_id__in=indicator_ids, year__in=years, period=0)
     targets = {(t.indicator_id, t.year): t for t in target_rows}
 
     sections = []

@@ -68,7 +68,7 @@ def test_indicators_have_five_years_computed_from_the_demo_data(demo, code):
     from sapat.processes.models import Indicator, IndicatorValue
 
     assert demo[f"{code} indicators"] == "created"
-    assert Indicator.objects.filter(institution__code=code).count() == 6
+    assert Indicator.objects.filter(institution__code=code, level="institution").count() == 6
     admitted = IndicatorValue.objects.get(indicator__institution__code=code, indicator__code="К-01", year=2025)
     expected = sum(
         ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025)
