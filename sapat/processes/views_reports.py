@@ -41,7 +41,7 @@ def objectives_report(request):
         request.GET or None,
         institution=institution,
         initial={
-            "unit": root_unit(institution.pk),
+            "unit": getattr(root_unit(institution.pk), "pk", None),
             "year": _default_year(institution),
             "language": translation.get_language()[:2],
             "format": "pdf",
