@@ -82,7 +82,7 @@ def _objectives(doc, report):
                 "\u2003" * o.depth + o.title,
                 o.unit_name,
                 "" if o.achieved_percent is None else str(o.achieved_percent),
-                o.status_label,
+                o.status_text,
             ]
             for o in report.objectives
         ],
@@ -98,9 +98,9 @@ def _objective(doc, report, o):
     docx.heading(doc, f"{o.code} {o.title}".strip(), 2)
     facts = [(_("Unit"), o.unit_name), (_("Period"), o.period), (_("State"), o.state_label)]
     if o.serves:
-        facts.insert(0, (_("Serves"), o.serves))
+        facts.insert(0, (capfirst(_("objective above")), o.serves))
     if o.responsible:
-        facts.append((_("Responsible"), o.responsible))
+        facts.append((capfirst(_("responsible person")), o.responsible))
     for label, value in facts:
         p = docx.paragraph(doc)
         p.paragraph_format.space_after = 0

@@ -107,6 +107,11 @@ class ObjectiveSection:
     def has_review(self) -> bool:
         return self.achieved_percent is not None
 
+    @property
+    def status_text(self) -> str:
+        """The status for the cascade table: "—" for an objective no indicator measures."""
+        return self.status_label if self.indicators else "—"
+
 
 @dataclass
 class PolicyInfo:

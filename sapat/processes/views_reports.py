@@ -17,11 +17,11 @@ from .services import root_unit
 from .views import _institution
 
 
-def _default_year(institution):
-    today = timezone.localdate()
+def _default_year(institution) -> int | None:
+    """The last academic year that has ended: the one whose report is due (else the latest)."""
     years = AcademicYear.objects.filter(institution=institution).order_by("-start_year")
-    current = years.filter(start_date__lte=today, end_date__gte=today).first()
-    return (current or years.first() or AcademicYear(start_year=today.year)).start_year
+    chosen = years.filter(end_date__lt=timezone.localdate()).first() or years.first()
+    return chosen.start_year if chosen else None
 
 
 def file_name(unit, year, language, extension) -> str:
