@@ -85,3 +85,20 @@ def test_a_second_load_leaves_the_indicators_alone(demo):
     before = IndicatorValue.objects.count()
     again = loader.load(write=lambda line: None)
     assert again["batsu indicators"] == "skipped" and IndicatorValue.objects.count() == before
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_indicators_measure_the_demo_objectives(demo, code):
+    """The objectives report has something to tell: institutional indicators serve the
+    institution's objectives, and unit objectives have their own indicators for their unit."""
+    from sapat.processes.models import Indicator, IndicatorValue
+
+    assert demo[f"{code} objective indicators"] == "created"
+    linked = Indicator.objects.filter(institution__code=code, objective__isnull=False).select_related("objective")
+    assert {i.code for i in linked if i.level == "institution"} >= {"К-03", "К-04", "К-05"}
+    for indicator in linked.filter(level="unit"):
+        assert indicator.objective.unit.parent_id is not None
+        values = IndicatorValue.objects.filter(indicator=indicator)
+        assert values.count() == 5 and {v.unit_id for v in values} == {indicator.objective.unit_id}
+    again = loader.load(write=lambda line: None)
+    assert again[f"{code} objective indicators"] == "skipped"
