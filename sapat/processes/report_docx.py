@@ -1,7 +1,7 @@
 """The annual report on the quality objectives as a Word document: the layout of
 `reports.ObjectivesReport` in the Ministry's format (`sapat.lib.docx`), the same sections
 as the PDF (`templates/print/objectives_report.html`). Call it inside
-`translation.override(report.language)`: the headings are messages."""
+`translation.override(language)` like the report data: the headings are messages."""
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sapat.lib import charts
 
-from .models_indicators import Direction, IndicatorStatus, IndicatorTarget, IndicatorValue, indicator_status, plain
+from .models_indicators import IndicatorStatus, IndicatorTarget, IndicatorValue, indicator_status, plain
 from .models_policy import ObjectiveReview, PolicyState, QualityPolicy
 from .selectors_indicators import indicators_for, trend_years
 from .selectors_policy import objective_tree, objectives_for
@@ -72,11 +71,8 @@ class IndicatorLine:
     code: str
     name: str
     unit_of_measure: str
-    direction: str  # label
-    higher_is_better: bool
     value: str  # formatted, "" without a value
     target: str
-    warning: str
     status: str  # on_target / at_risk / off_target / no_data
     status_label: str
     trend: list[TrendPoint] = field(default_factory=list)
@@ -140,7 +136,6 @@ class OffTarget:
 
 @dataclass
 class ObjectivesReport:
-    language: str
     title: str
     institution_name: str
     unit_name: str
@@ -148,7 +143,6 @@ class ObjectivesReport:
     year: int
     academic_year: str
     generated_on: str
-    trend_years: list[int]
     policy: PolicyInfo | None
     objectives: list[ObjectiveSection]
     summary: list[SummaryRow]
@@ -198,11 +192,8 @@ def _line(indicator, unit_id, year, years, values, targets) -> IndicatorLine:
         code=indicator.code,
         name=indicator.name,
         unit_of_measure=indicator.unit_of_measure,
-        direction=indicator.get_direction_display(),
-        higher_is_better=indicator.direction != Direction.LOWER,
         value=number(value),
         target=number(target and target.target),
-        warning=number(target and target.warning),
         status=status,
         status_label=status_label(status),
         trend=trend,
@@ -234,7 +225,6 @@ def objectives_report(user, unit, academic_year) -> ObjectivesReport:
     objectives = list(
         objectives_for(user)
         .filter(institution=institution, unit__path__startswith=unit.path, start_year__lte=year, end_year__gte=year)
-        .select_related("parent__unit")
         .prefetch_related(None)
     )
     rows = objective_tree(objectives)
@@ -274,7 +264,6 @@ def objectives_report(user, unit, academic_year) -> ObjectivesReport:
         )
     summary = _summary(sections)
     return ObjectivesReport(
-        language=(get_language() or "ky")[:2],
         title=_("Report on the achievement of the quality objectives"),
         institution_name=institution.name,
         unit_name=unit.name,
@@ -282,7 +271,6 @@ def objectives_report(user, unit, academic_year) -> ObjectivesReport:
         year=year,
         academic_year=str(academic_year),
         generated_on=formats.date_format(timezone.localdate(), "d.m.Y"),
-        trend_years=years,
         policy=_policy(institution),
         objectives=sections,
         summary=summary,
