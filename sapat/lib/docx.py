@@ -41,6 +41,9 @@ def _set_font(style_or_run, size=None, bold=None, italic=None):
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
+    # Theme fonts (the headings' "majorHAnsi") win over named ones: drop them.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
     if size is not None:
         font.size = size
     if bold is not None:
@@ -162,6 +165,10 @@ def table(doc, headers, rows, *, widths_cm=None, align=None, caption: str = ""):
         for cell, text, a in zip(row.cells, values, align, strict=True):
             _cell_text(cell, "" if text is None else text, align=a)
     if widths_cm:
+        # Word reads the cells' widths, LibreOffice the grid's: set both, and keep them.
+        t.autofit = False
+        for column, width in zip(t.columns, widths_cm, strict=True):
+            column.width = Cm(width)
         for row in t.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)

@@ -86,7 +86,7 @@ def _objectives(doc, report):
             ]
             for o in report.objectives
         ],
-        widths_cm=[1.8, 7.2, 4, 2, 2.5],
+        widths_cm=[1.6, 6.4, 3.8, 2.6, 3.1],
         align=[None, None, None, "center", None],
         caption=_("The cascade of objectives"),
     )
@@ -122,7 +122,7 @@ def _objective(doc, report, o):
         doc,
         [_("Code"), _("Indicator"), _("Unit of measure"), _("Target"), _("Value"), _("Status")],
         [[i.code, i.name, i.unit_of_measure, i.target or "—", i.value or "—", i.status_label] for i in o.indicators],
-        widths_cm=[1.8, 6.7, 2, 2, 2, 3],
+        widths_cm=[2.3, 5.5, 2.2, 2.5, 2.4, 2.6],
         align=[None, None, "center", "right", "right", None],
     )
     for i in o.indicators:
@@ -149,7 +149,7 @@ def _off_target(doc, report):
             ]
             for row in report.off_target
         ],
-        widths_cm=[5.5, 3.5, 4.5, 2, 2],
+        widths_cm=[5, 3.3, 4.6, 2.3, 2.3],
         align=[None, None, None, "right", "right"],
     )
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from sapat.org.choices import Role
@@ -276,10 +277,14 @@ def test_the_policy_falls_back_to_kyrgyz_where_untranslated(data, client):
 def test_docx_is_in_times_new_roman_with_header_rows_and_charts(data, client):
     content = login(client, data.quality).get(URL, params(data.root, fmt="docx")).content
     document = docx.Document(io.BytesIO(content))
-    assert document.styles["Normal"].font.name == "Times New Roman"
+    for style in ("Normal", "Heading 1", "Heading 2"):
+        fonts = document.styles[style].element.rPr.rFonts
+        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Times New Roman", style
+        assert fonts.get(qn("w:asciiTheme")) is None and fonts.get(qn("w:hAnsiTheme")) is None, style
     assert len(document.inline_shapes) == 4  # the summary chart and the three indicators' trends
     header = document.tables[0].rows[0]
-    assert header._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert round(document.tables[0].columns[0].width.cm, 1) == 9  # the summary's widths, for LibreOffice too
     assert round(document.sections[0].left_margin.cm, 1) == 2.5
 
 
