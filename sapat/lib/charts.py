@@ -89,7 +89,7 @@ def trend_chart(
     values = [_num(value) for _, value in points]
     target, warning = _num(target), _num(warning)
     known = [v for v in values if v is not None] + [v for v in (target, warning) if v is not None]
-    left, right, top, bottom = 44, 12, 14, 34
+    left, right, top, bottom = 44, 30, 14, 34  # room on the right for the last label's half
     plot_w, plot_h = width - left - right, height - top - bottom
     summary = ", ".join(f"{x}: {_fmt(v) if v is not None else '—'}" for x, v in zip(xs, values, strict=False))
     body = []

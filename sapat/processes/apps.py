@@ -8,8 +8,12 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Processes, policy and objectives")
 
     def ready(self):
+        from sapat.core import attachments
         from sapat.org.imports import register
 
         from .imports_indicators import IndicatorValueImporter
+        from .models_indicators import IndicatorValue
+        from .services_indicators import can_attach_evidence, can_see_value
 
         register(IndicatorValueImporter)
+        attachments.register(IndicatorValue, can_view=can_see_value, can_attach=can_attach_evidence)

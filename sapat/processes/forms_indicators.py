@@ -96,6 +96,11 @@ class ValueForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("programme"), queryset=Programme.objects.none(), required=False)
     value = forms.CharField(label=_("value"), max_length=40)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label=_("evidence file"),
+        required=False,
+        help_text=_("A document, spreadsheet, PDF or picture backing the value."),
+    )
 
     def __init__(self, *args, institution, units, programme_level=False, frequency=Frequency.YEAR, **kwargs):
         super().__init__(*args, **kwargs)

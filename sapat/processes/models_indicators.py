@@ -344,6 +344,9 @@ class IndicatorValue(TimeStamped):
     def period_label(self) -> str:
         return period_label(self.year, self.period, self.indicator.frequency)
 
+    def get_absolute_url(self):
+        return reverse("indicator_value_detail", args=[self.pk])
+
     @property
     def is_current(self) -> bool:
         return self.superseded_by_id is None

@@ -23,7 +23,7 @@ from sapat.lib import charts
 
 from .models_indicators import IndicatorStatus, IndicatorTarget, IndicatorValue, indicator_status, plain
 from .models_policy import ObjectiveReview, PolicyState, QualityPolicy
-from .selectors_indicators import indicators_for, trend_years
+from .selectors_indicators import indicators_for, short_period, trend_years
 from .selectors_policy import objective_tree, objectives_for
 
 # Worst first: an objective takes the worst status among its indicators.
@@ -206,8 +206,7 @@ def _trend_chart(indicator, trend, target) -> str:
         return ""
     return charts.trend_chart(
         [(p.year, p.value) for p in trend],
-        # The first calendar year of each academic year: "2025–2026" would not fit under a point.
-        labels=[str(p.year) for p in trend],
+        labels=[short_period(p.year, 0, indicator.frequency) for p in trend],  # "2024–25", as the dashboard
         statuses=[p.status for p in trend],
         target=target and target.target,
         warning=target and target.warning,

@@ -4,11 +4,13 @@ everything up front: it costs the same number of queries for 3 indicators or 300
 
 from dataclasses import dataclass, field
 
+from django.db.models import F, IntegerField, Window
+from django.db.models.functions import Coalesce, Mod, RowNumber
 from django.utils.translation import gettext as _
 
 from sapat.lib import charts
 from sapat.org import access
-from sapat.org.models import AcademicYear
+from sapat.org.models import AcademicYear, Programme, Unit
 from sapat.org.selectors import get_visible
 
 from .models_indicators import (
@@ -38,17 +40,24 @@ def indicator_detail(user, pk) -> Indicator:
 
 
 def trend_years(institution, upto=None) -> list[int]:
-    """The last academic years of the institution (oldest first), up to `upto`."""
+    """The last academic years of the institution (oldest first), up to `upto`: twice the
+    trend's length, since a trend ends at the latest value, which may be a year or more
+    before the current academic year."""
     qs = AcademicYear.objects.filter(institution=institution)
     if upto is not None:
         qs = qs.filter(start_year__lte=upto)
-    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[:TREND_YEARS])
+    years = list(qs.order_by("-start_year").values_list("start_year", flat=True)[: 2 * TREND_YEARS])
     return sorted(years)
 
 
 # How many points a trend shows, by frequency: five years, or the last periods of them.
 TREND_POINTS = {Frequency.YEAR: 5, Frequency.SEMESTER: 10, Frequency.QUARTER: 8, Frequency.MONTH: 12}
 STATUSES = (IndicatorStatus.ON_TARGET, IndicatorStatus.AT_RISK, IndicatorStatus.OFF_TARGET)
+STATUS_CLASSES = {
+    IndicatorStatus.ON_TARGET: "success",
+    IndicatorStatus.AT_RISK: "warning",
+    IndicatorStatus.OFF_TARGET: "danger",
+}
 
 
 def levels_for(unit, programme=None) -> tuple[str, ...]:
@@ -74,6 +83,15 @@ class DashboardRow:
     @property
     def period_label(self) -> str:
         return period_label(self.value.year, self.value.period, self.indicator.frequency) if self.value else ""
+
+    @property
+    def status_label(self) -> str:
+        return IndicatorStatus(self.status).label if self.status else ""
+
+    @property
+    def status_class(self) -> str:
+        """Bootstrap's colour of the status badge."""
+        return STATUS_CLASSES.get(self.status, "")
 
 
 def short_period(year, period, frequency) -> str:
@@ -177,38 +195,66 @@ def dashboard(indicators, unit, years, programme=None) -> list[DashboardRow]:
 class ScopeSummary:
     scope: object  # a Unit or a Programme
     counts: dict  # status → number of indicators with their latest value in it
-    missing: int  # indicators without a value
+    missing: int  # indicators without a value or without a target
 
     @property
     def total(self):
         return sum(self.counts.values()) + self.missing
 
 
-def summaries(indicators, scopes, *, programmes=False) -> list[ScopeSummary]:
-    """For each unit (as a whole) or programme: how many indicators are on target, at risk,
-    off target or without a value. Three queries for any number of scopes."""
+def _latest_per_scope(indicators, since_year, **scope):
+    """The latest value in force of each indicator in each scope, since `since_year`, as
+    (scope id, indicator id, year, period, value) rows: the database ranks the values (a
+    window function), so only one row per scope and indicator travels."""
+    # Periods in the order of the academic year, for every frequency at once: months 9 … 12,
+    # 1 … 8 become 0 … 11; semesters and quarters 1 … 4 stay in order (4 … 7), the year is 3.
+    order = Mod(F("period") + 3, 12, output_field=IntegerField())
+    ranked = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=[i.pk for i in indicators], superseded_by__isnull=True, year__gte=since_year, **scope
+        )
+        .annotate(
+            scope_id=Coalesce("programme_id", "unit_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("scope_id"), F("indicator_id")],
+                order_by=[F("year").desc(), order.desc()],
+            ),
+        )
+        .filter(rank=1)
+        .order_by()
+    )
+    return ranked.values_list("scope_id", "indicator_id", "year", "period", "value")
+
+
+def summaries(indicators, scopes, *, since_year, programmes=False) -> list[ScopeSummary]:
+    """For each unit (as a whole) or programme holding values since `since_year`: how many
+    indicators are on target, at risk, off target or without a status. Units with no values
+    at all (an accounting office under the rector) are left out. Two queries."""
     indicators = list(indicators)
     scopes = list(scopes)
-    ids = [i.pk for i in indicators]
+    if not indicators or not scopes:
+        return []
     if programmes:
-        grouped = _current_values(indicators, programme__in=scopes)
+        rows = _latest_per_scope(indicators, since_year, programme__in=scopes)
     else:
-        grouped = _current_values(indicators, unit__in=scopes, programme__isnull=True)
-    targets = Targets(ids)
-    result = []
-    for scope in scopes:
-        counts = dict.fromkeys(STATUSES, 0)
-        missing = 0
-        mine = grouped.get(scope.pk, {})
-        for indicator in indicators:
-            values = mine.get(indicator.pk)
-            status = targets.status(indicator, values[max(values)])[1] if values else None
-            if status is None:
-                missing += 1
-            else:
-                counts[status] += 1
-        result.append(ScopeSummary(scope, counts, missing))
-    return result
+        rows = _latest_per_scope(indicators, since_year, unit__in=scopes, programme__isnull=True)
+    by_pk = {i.pk: i for i in indicators}
+    targets = Targets(list(by_pk))
+    counts = {scope.pk: dict.fromkeys(STATUSES, 0) for scope in scopes}
+    measured = set()
+    for scope_id, indicator_id, year, period, value in rows:
+        measured.add(scope_id)
+        indicator = by_pk[indicator_id]
+        target = targets.get(indicator_id, year, period)
+        status = indicator_status(value, indicator.direction, target and target.target, target and target.warning)
+        if status is not None:
+            counts[scope_id][status] += 1
+    return [
+        ScopeSummary(scope, counts[scope.pk], len(indicators) - sum(counts[scope.pk].values()))
+        for scope in scopes
+        if scope.pk in measured
+    ]
 
 
 def status_chart(rows) -> str:
@@ -240,10 +286,39 @@ def trend_chart(indicator, unit, programme=None, *, width=640, height=240) -> st
     )
 
 
-def value_history(indicator):
-    """All values of an indicator, current and superseded, newest year first."""
+def value_history(indicator, unit=None, programme=None):
+    """The values of an indicator, current and superseded, newest period first: of one scope
+    (a unit as a whole, or a programme) when given, else of every scope."""
+    qs = IndicatorValue.objects.filter(indicator=indicator)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    elif unit is not None:
+        qs = qs.filter(unit=unit, programme__isnull=True)
     return list(
-        IndicatorValue.objects.filter(indicator=indicator)
-        .select_related("unit", "programme", "entered_by", "superseded_by")
-        .order_by("-year", "-period", "unit__path", "programme_id", "-entered_at", "-id")
+        qs.select_related("unit", "programme", "entered_by", "superseded_by").order_by(
+            "-year", "-period", "unit__path", "programme_id", "-entered_at", "-id"
+        )
+    )
+
+
+def scopes_with_values(indicator):
+    """(units, programmes) that hold values of the indicator, for choosing the scope shown."""
+    values = IndicatorValue.objects.filter(indicator=indicator, superseded_by__isnull=True)
+    units = Unit.objects.filter(pk__in=values.filter(programme__isnull=True).values("unit_id")).order_by("path")
+    programmes = Programme.objects.filter(pk__in=values.values("programme_id")).order_by("code")
+    return list(units), list(programmes)
+
+
+def scope_history(value):
+    """Every value of the same indicator, period and scope, newest first."""
+    return list(
+        IndicatorValue.objects.filter(
+            indicator_id=value.indicator_id,
+            year=value.year,
+            period=value.period,
+            unit_id=value.unit_id,
+            programme_id=value.programme_id,
+        )
+        .select_related("entered_by")
+        .order_by("-entered_at", "-id")
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sapat.core import attachments
 from sapat.core.audit import save_audited
 from sapat.org import access
 from sapat.org.access import Perm
@@ -47,6 +48,23 @@ def can_enter(user, indicator: Indicator, unit) -> bool:
     if person is not None and indicator.responsible_id and person.pk == indicator.responsible_id:
         return True
     return access.can(user, Perm.MANAGE_DOCUMENTS, unit)
+
+
+def can_see_value(user, value: IndicatorValue) -> bool:
+    """Evidence of a value is seen by those who see the indicator (the whole institution)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    ids = access.institution_ids(user)
+    return ids is None or value.indicator.institution_id in ids
+
+
+def can_attach_evidence(user, value: IndicatorValue) -> bool:
+    """Evidence is added by those who may enter the value (the system itself too)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_enter(user, value.indicator, value.programme.unit if value.programme_id else value.unit)
 
 
 def _require_define(actor, institution_id):
@@ -217,11 +235,12 @@ def _store(actor, indicator, year, period, unit, programme, value, comment, sour
 
 @transaction.atomic
 def value_enter(
-    *, actor, indicator: Indicator, year, unit, value, programme=None, comment="", period=0
+    *, actor, indicator: Indicator, year, unit, value, programme=None, comment="", period=0, evidence=None
 ) -> IndicatorValue:
     """Enter (or correct) the value of a period (of a year; 0, the whole year, for yearly
-    indicators) for a scope. The value in place, if any, is kept in the history, superseded
-    by the new one."""
+    indicators) for a scope, with an evidence file if given (a file that is refused refuses
+    the value too). The value in place, if any, is kept in the history, superseded by the
+    new one."""
     if programme is not None and unit is None:
         unit = programme.unit
     check_scope(indicator, unit, programme)
@@ -234,7 +253,13 @@ def value_enter(
     check_year(indicator.institution_id, year)
     period = parse_period(indicator, period)
     check_range(indicator, value)
-    return _store(actor, indicator, year, period, unit, programme, value, comment, ValueSource.ENTERED)
+    stored = _store(actor, indicator, year, period, unit, programme, value, comment, ValueSource.ENTERED)
+    if evidence is not None:
+        try:
+            attachments.attachment_add(actor=actor, record=stored, upload=evidence)
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
+    return stored
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from sapat.org.selectors import get_visible
 from . import selectors_indicators as selectors
 from . import services_indicators as services
 from .forms_indicators import IndicatorForm, TargetForm, ValueForm
-from .models_indicators import Indicator, IndicatorLevel, IndicatorTarget, plain
+from .models_indicators import Indicator, IndicatorLevel, IndicatorTarget, IndicatorValue, plain
 from .services import root_unit
 from .views import _institution
 
@@ -49,10 +49,11 @@ def _enterable_units(user, indicator):
     return [u for u in units if services.can_enter(user, indicator, u)]
 
 
-def _dashboard_context(request):
+def _dashboard_context(request, *, rows=True, scopes=True):
     """The dashboard of the institution, of a unit (`?unit=`) or of a programme
-    (`?programme=`): its indicators, the units under it and its programmes with their status
-    summaries. A fixed number of queries for any number of indicators, units and values."""
+    (`?programme=`): its indicators (`rows`), the units under it and its programmes with
+    their status summaries (`scopes`). A fixed number of queries for any number of
+    indicators, units and values."""
     institution = _institution(request)
     root = root_unit(institution.pk)
     units = list(_units(institution))
@@ -71,15 +72,19 @@ def _dashboard_context(request):
     levels = selectors.levels_for(unit, programme)
     indicators = [i for i in all_indicators if i.level in levels]
     years = selectors.trend_years(institution)
-    rows = selectors.dashboard(indicators, unit, years, programme)
+    rows = selectors.dashboard(indicators, unit, years, programme) if rows else []
     children, programmes = [], []
-    if programme is None:
+    if programme is None and scopes:
         unit_indicators = [i for i in all_indicators if i.level == IndicatorLevel.UNIT]
-        children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk])
+        since = years[-min(len(years), selectors.TREND_YEARS)] if years else 0  # a status at most 5 years old
+        children = selectors.summaries(unit_indicators, [u for u in units if u.parent_id == unit.pk], since_year=since)
         programme_indicators = [i for i in all_indicators if i.level == IndicatorLevel.PROGRAMME]
         if programme_indicators:
             programmes = selectors.summaries(
-                programme_indicators, Programme.objects.filter(unit=unit).order_by("code"), programmes=True
+                programme_indicators,
+                Programme.objects.filter(unit=unit).order_by("code"),
+                since_year=since,
+                programmes=True,
             )
     return {
         "institution": institution,
@@ -91,18 +96,28 @@ def _dashboard_context(request):
         "rows": rows,
         "children": children,
         "programmes": programmes,
-        "status_chart": selectors.status_chart(rows),
+        "status_chart": selectors.status_chart(rows) if rows else "",
+        "scope_query": f"?programme={programme.pk}" if programme else (f"?unit={unit.pk}" if unit.parent_id else ""),
     }
 
 
 @login_required
 def indicator_list(request):
-    context = _dashboard_context(request)
+    """The dashboard page; the units and programmes under it come in a second request
+    (`indicator_dashboard_scopes`), so the table shows at once even for a large institution."""
+    context = _dashboard_context(request, scopes=False)
     institution = context["institution"]
     context["can_define"] = services.can_define(request.user, institution.pk)
     context["can_import"] = access.can(request.user, Perm.IMPORT_DATA)
     context["pdf_query"] = request.GET.urlencode()
     return render(request, "processes/indicators/list.html", context)
+
+
+@login_required
+def indicator_dashboard_scopes(request):
+    """The units and programmes under a dashboard with their status summaries (htmx)."""
+    context = _dashboard_context(request, rows=False)
+    return render(request, "processes/indicators/_scopes.html", context)
 
 
 @login_required
@@ -120,7 +135,6 @@ def indicator_dashboard_pdf(request):
 @login_required
 def indicator_detail(request, pk):
     indicator = _indicator(request, pk)
-    history = selectors.value_history(indicator)
     programme, unit = None, root_unit(indicator.institution_id)
     if request.GET.get("programme", "").isdigit():
         programme = Programme.objects.filter(institution=indicator.institution, pk=request.GET["programme"]).first()
@@ -128,9 +142,15 @@ def indicator_detail(request, pk):
         unit = programme.unit
     elif request.GET.get("unit", "").isdigit():
         unit = _units(indicator.institution).filter(pk=request.GET["unit"]).first() or unit
+    history = selectors.value_history(indicator, unit, programme)
+    scope_units, scope_programmes = selectors.scopes_with_values(indicator)
     context = {
         "indicator": indicator,
         "scope": programme or unit,
+        "unit": unit,
+        "programme": programme,
+        "scope_units": scope_units,
+        "scope_programmes": scope_programmes,
         "chart": selectors.trend_chart(indicator, unit, programme),
         "current": [v for v in history if v.is_current],
         "superseded": [v for v in history if not v.is_current],
@@ -198,6 +218,7 @@ def indicator_value_add(request, pk):
         raise PermissionDenied(_("You may not enter values of this indicator."))
     form = ValueForm(
         request.POST or None,
+        request.FILES or None,
         institution=indicator.institution,
         units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"),
         programme_level=indicator.level == IndicatorLevel.PROGRAMME,
@@ -215,6 +236,7 @@ def indicator_value_add(request, pk):
             programme=data.get("programme"),
             value=data["value"],
             comment=data["comment"],
+            evidence=data.get("evidence"),
         )
 
     return save_form(
@@ -228,6 +250,23 @@ def indicator_value_add(request, pk):
             "back_url": indicator.get_absolute_url(),
         },
         success_message=_("The value is recorded."),
+    )
+
+
+@login_required
+def indicator_value_detail(request, pk):
+    """One value: who entered it and when, the values it replaced, its evidence files."""
+    institution = _institution(request)
+    value = get_visible(
+        IndicatorValue.objects.filter(
+            indicator__in=selectors.indicators_for(request.user).filter(institution=institution)
+        ).select_related("indicator", "unit", "programme", "entered_by", "superseded_by"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "processes/indicators/value_detail.html",
+        {"value": value, "indicator": value.indicator, "history": selectors.scope_history(value)},
     )
 
 

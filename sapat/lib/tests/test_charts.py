@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from sapat.lib.charts import STATUS_COLOURS, bar_chart, svg_to_png, trend_chart
+from sapat.lib.charts import STATUS_COLOURS, bar_chart, spark_chart, svg_to_png, trend_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -62,3 +62,14 @@ def test_svg_to_png():
     png = svg_to_png(trend_chart([("2024", 1), ("2025", 2)], target=2), scale=1)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(png[16:20], "big") == 480  # width from the IHDR chunk
+
+
+def test_spark_chart():
+    root = parse(spark_chart([("a", 1), ("b", None), ("c", 3)], target=2, statuses=["off_target", None, "on_target"]))
+    assert [c.get("fill") for c in root.iter(f"{SVG}circle")] == [
+        STATUS_COLOURS["off_target"],
+        STATUS_COLOURS["on_target"],
+    ]
+    assert any(line.get("stroke-dasharray") for line in root.iter(f"{SVG}line"))
+    assert root.find(f"{SVG}title").text == "a: 1, b: —, c: 3"
+    assert not list(parse(spark_chart([("a", None)])).iter(f"{SVG}circle"))
