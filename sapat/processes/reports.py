@@ -23,7 +23,7 @@ from sapat.lib import charts
 
 from .models_indicators import IndicatorStatus, IndicatorTarget, IndicatorValue, indicator_status, plain
 from .models_policy import ObjectiveReview, PolicyState, QualityPolicy
-from .selectors_indicators import indicators_for, short_period, trend_years
+from .selectors_indicators import TREND_YEARS, indicators_for, short_period, trend_years
 from .selectors_policy import objective_tree, objectives_for
 
 # Worst first: an objective takes the worst status among its indicators.
@@ -233,7 +233,7 @@ def objectives_report(user, unit, academic_year) -> ObjectivesReport:
     for indicator in indicators_for(user).filter(objective_id__in=ids).order_by("code"):
         indicators.setdefault(indicator.objective_id, []).append(indicator)
     indicator_ids = [i.pk for group in indicators.values() for i in group]
-    years = trend_years(institution, upto=year)  # ends with `year`: it is one of the institution's
+    years = trend_years(institution, upto=year)[-TREND_YEARS:]  # the five years ending with the report's
     values = year_values(indicator_ids, {o.unit_id for o in objectives}, years)
     target_rows = IndicatorTarget.objects.filter(indicator_id__in=indicator_ids, year__in=years, period=0)
     targets = {(t.indicator_id, t.year): t for t in target_rows}
