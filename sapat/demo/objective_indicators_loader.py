@@ -17,13 +17,16 @@ from sapat.processes.models import Indicator, QualityObjective
 LINKS = {
     "batsu": {
         "К-01": "2",  # students admitted → one of the leading universities of Central Asia
+        "К-02": "2",  # graduates → the same
         "К-03": "3",  # dropout → the programmes' quality confirmed
         "К-04": "3.2",  # graduate employment → КГПИ raises its graduates' employment
         "К-05": "4",  # staff with a degree or title → raise the share of teachers with a degree
         "К-08": "4.1",  # qualification upgraded this year → ТГПФ raises its teachers' qualification
+        "К-09": "4.1",  # … and over five years
     },
     "oshsu": {
         "К-01": "2",  # students admitted → top 3 in Central Asia
+        "К-02": "2",  # graduates → the same
         "К-03": "3",  # dropout → every programme accredited
         "К-04": "3.1",  # graduate employment → the medical faculty's international accreditation
         "К-05": "1",  # staff with a degree or title → TOP-700 research universities

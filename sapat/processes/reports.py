@@ -73,8 +73,8 @@ class IndicatorLine:
     unit_of_measure: str
     value: str  # formatted, "" without a value
     target: str
-    status: str  # on_target / at_risk / off_target / no_data
-    status_label: str
+    status: str  # on_target / at_risk / off_target / no_data (no value or no target)
+    status_label: str  # "No target" when there is a value but no target to judge it by
     trend: list[TrendPoint] = field(default_factory=list)
     chart: str = ""  # SVG of the trend, "" when no year has a value
 
@@ -188,6 +188,7 @@ def _line(indicator, unit_id, year, years, values, targets) -> IndicatorLine:
     target = targets.get((indicator.pk, year))
     value = values.get((indicator.pk, unit_id, year))
     status = _status_in(indicator, value, target) or NO_DATA
+    label = _("No target") if status == NO_DATA and value is not None else status_label(status)
     return IndicatorLine(
         code=indicator.code,
         name=indicator.name,
@@ -195,7 +196,7 @@ def _line(indicator, unit_id, year, years, values, targets) -> IndicatorLine:
         value=number(value),
         target=number(target and target.target),
         status=status,
-        status_label=status_label(status),
+        status_label=label,
         trend=trend,
         chart=_trend_chart(indicator, trend, target),
     )

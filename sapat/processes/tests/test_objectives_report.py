@@ -379,3 +379,15 @@ def test_a_council_is_not_a_scope(data, client):
     council = Unit.objects.get(institution=data.inst, code="AC")
     response = login(client, data.quality).get(URL, params(council))
     assert response.status_code == 400 and response.context["form"].errors["unit"]
+
+
+def test_a_value_without_a_target_has_no_status_but_says_why(data):
+    plain = indicator_services.indicator_save(
+        actor=None, indicator=Indicator(institution=data.inst, code="N1", objective=data.o1, **names("N1"))
+    )
+    indicator_services.value_enter(actor=None, indicator=plain, year=2025, unit=data.root, value="7")
+    report = build(data.quality, data.root)
+    line = next(i for i in report.objectives[0].indicators if i.code == "N1")
+    assert (line.value, line.target, line.status, line.status_label) == ("7", "", reports.NO_DATA, "No target")
+    assert report.objectives[0].status == IndicatorStatus.ON_TARGET  # I1 still judges the objective
+    assert {row.status: row.indicators for row in report.summary}[reports.NO_DATA] == 2
