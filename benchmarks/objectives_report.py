@@ -96,11 +96,11 @@ def enlarge(institution):
                 )
 
 
-def report_line(name, client, params, over):
+def report_line(name, client, params, over, *, budgeted=True):
     median, worst, size, queries = measure(client, params)
     budget = BUDGET_S[params["format"]]
-    ok = median <= budget
-    verdict = f"{'ok' if ok else 'OVER'} ({budget:g} s)"
+    ok = median <= budget or not budgeted
+    verdict = f"{'ok' if ok else 'OVER'} ({budget:g} s)" if budgeted else "(for scale)"
     print(f"{name:38} {median:8.2f} {worst:8.2f} {size / 1024:8.0f} {queries:8d}  {verdict}")
     return over + (not ok)
 
@@ -135,7 +135,7 @@ def main():
     print(f"large: {biggest.code} with {EXTRA_OBJECTIVES} more objectives, {indicators} indicators (not budgeted)")
     for fmt in ("docx", "pdf"):
         params = {"unit": root.pk, "year": YEAR, "language": "ky", "format": fmt}
-        report_line(f"  large, institution, ky, {fmt}", client, params, 0)
+        report_line(f"  large, institution, ky, {fmt}", client, params, 0, budgeted=False)
     return 1 if over else 0
 
 
