@@ -111,3 +111,20 @@ def test_a_second_load_leaves_the_indicators_alone(demo):
     before = IndicatorValue.objects.count()
     again = loader.load(write=lambda line: None)
     assert again["batsu indicators"] == "skipped" and IndicatorValue.objects.count() == before
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_indicators_measure_the_demo_objectives(demo, code):
+    """The objectives report has something to tell: indicators serve the institution's and
+    the units' objectives, and each has a value for its objective's unit in 2025."""
+    from sapat.processes.models import Indicator, IndicatorValue
+
+    assert demo[f"{code} objective indicators"] == "created"
+    linked = list(Indicator.objects.filter(institution__code=code, objective__isnull=False).select_related("objective"))
+    assert len(linked) >= 4
+    assert any(i.objective.unit.parent_id is None for i in linked)
+    assert any(i.objective.unit.parent_id is not None for i in linked)
+    for indicator in linked:
+        assert IndicatorValue.objects.filter(indicator=indicator, unit=indicator.objective.unit_id, year=2025).exists()
+    again = loader.load(write=lambda line: None)
+    assert again[f"{code} objective indicators"] == "skipped"
