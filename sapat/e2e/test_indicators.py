@@ -1,5 +1,6 @@
 """The quality department enters an indicator's value in the browser, sees the dashboard's
-latest value and status change, drills down to the unit and downloads the dashboard PDF."""
+latest value and status change, drills down to the unit, downloads the dashboard PDF and
+the annual report on the quality objectives."""
 
 import datetime
 import io
@@ -12,7 +13,9 @@ from pypdf import PdfReader
 from sapat.e2e.helpers import sign_in, tr
 from sapat.org.models import AcademicYear
 from sapat.processes import services_indicators as services
+from sapat.processes import services_policy
 from sapat.processes.models_indicators import Indicator, IndicatorLevel, IndicatorTarget, IndicatorValue
+from sapat.processes.models_policy import QualityObjective
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +42,29 @@ def test_enter_a_value_and_see_the_dashboard_change(page, live_server, e2e_world
             max_value=100,
         ),
     )
+    university_objective = services_policy.objective_save(
+        actor=None,
+        objective=QualityObjective(
+            institution=w.inst,
+            unit=w.root,
+            title_ky="Билим берүүнүн сапатын жогорулатуу",
+            start_year=2023,
+            end_year=2027,
+        ),
+    )
+    objective = services_policy.objective_save(
+        actor=None,
+        objective=QualityObjective(
+            institution=w.inst,
+            unit=w.fac_a,
+            parent=university_objective,
+            title_ky="Бүтүрүүчүлөрдүн ишке орношуусун жогорулатуу",
+            start_year=2023,
+            end_year=2027,
+        ),
+    )
+    ind.objective = objective
+    ind.save(update_fields=["objective"])
     services.target_save(actor=None, target=IndicatorTarget(indicator=ind, year=2024, target=70, warning=60))
     services.value_enter(actor=None, indicator=ind, year=2024, unit=w.fac_a, value="55")
 
@@ -71,3 +97,17 @@ def test_enter_a_value_and_see_the_dashboard_change(page, live_server, e2e_world
     assert data[:5] == b"%PDF-"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "ИШК" in text and "87.5" in text and tr(language, "On target") in text
+
+    # The annual report on the quality objectives shows the new value, in Russian on request.
+    page.goto("/processes/objectives/report/")
+    form = page.get_by_test_id("objectives-report-form")
+    form.locator("select[name=unit]").select_option(str(w.fac_a.pk))
+    form.locator("select[name=year]").select_option("2024")
+    form.locator("select[name=language]").select_option("ru")
+    form.locator("select[name=format]").select_option("pdf")
+    with page.expect_download() as download:
+        form.locator("button[type=submit]").click()
+    data = Path(download.value.path()).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Бүтүрүүчүлөрдүн ишке орношуусун жогорулатуу" in text and "87,5" in text
+    assert tr("ru", "On target") in text

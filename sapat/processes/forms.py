@@ -10,7 +10,8 @@ from . import selectors
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
 
 
-def _unit_label(unit):
+def unit_label(unit):
+    """How a unit reads in a select of this app: its code, then its name."""
     return f"{unit.code} — {unit.name}"
 
 
@@ -27,7 +28,7 @@ class _ProcessLinksForm(forms.ModelForm):
         # The chosen ones first: a long list scrolled away hides what is already linked.
         chosen = Exists(current_units.filter(pk=OuterRef("pk")))
         self.fields["units"].queryset = units.annotate(chosen=chosen).order_by("-chosen", "path")
-        self.fields["units"].label_from_instance = _unit_label
+        self.fields["units"].label_from_instance = unit_label
         self.fields["units"].widget.attrs["size"] = 10
         if "documents" in self.fields:
             from sapat.documents.models import Document
@@ -101,7 +102,7 @@ class OwnershipForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(institution=institution, closed_on__isnull=True).order_by(
             "path"
         )
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
 
 
 class _ItemForm(forms.ModelForm):

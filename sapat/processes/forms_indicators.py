@@ -4,13 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from sapat.org.models import AcademicYear, Person, Programme, Unit
 
 from .computations import computation_choices
+from .forms import unit_label
 from .models import Process
 from .models_indicators import MONTHS, Frequency, Indicator, IndicatorTarget, periods_of
 from .models_policy import QualityObjective
-
-
-def _unit_label(unit):
-    return f"{unit.code} — {unit.name}"
 
 
 class IndicatorForm(forms.ModelForm):
@@ -48,7 +45,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["process"].queryset = Process.objects.filter(institution=institution).order_by("sort_key")
 
 
-def _years(institution):
+def year_choices(institution):
     return [
         (y, f"{y}–{y + 1}")
         for y in AcademicYear.objects.filter(institution=institution)
@@ -80,7 +77,7 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, institution, frequency=Frequency.YEAR, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _years(institution)
+        self.fields["year"].choices = year_choices(institution)
         self.fields["period"].choices = period_choices(frequency, whole_year=True)
         if frequency == Frequency.YEAR:
             self.fields["period"].widget = forms.HiddenInput()
@@ -104,12 +101,12 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, institution, units, programme_level=False, frequency=Frequency.YEAR, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _years(institution)
+        self.fields["year"].choices = year_choices(institution)
         self.fields["period"].choices = period_choices(frequency)
         if frequency == Frequency.YEAR:
             self.fields["period"].widget = forms.HiddenInput()
         self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
         if programme_level:
             self.fields["programme"].queryset = Programme.objects.filter(institution=institution)
         else:

@@ -7,12 +7,9 @@ from sapat.org.choices import UnitType
 from sapat.org.forms import DATE
 from sapat.org.models import Unit
 
+from .forms import unit_label
 from .models import Process
 from .models_policy import ObjectiveReview, QualityObjective, QualityPolicy
-
-
-def _unit_label(unit):
-    return f"{unit.code} — {unit.name}"
 
 
 class PolicyForm(forms.ModelForm):
@@ -35,7 +32,7 @@ class PolicyApproveForm(forms.Form):
         field.queryset = Unit.objects.filter(
             institution=institution, unit_type=UnitType.COUNCIL, closed_on__isnull=True
         ).order_by("path")
-        field.label_from_instance = _unit_label
+        field.label_from_instance = unit_label
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -58,7 +55,7 @@ class ObjectiveForm(forms.ModelForm):
     def __init__(self, *args, user, institution, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
         parents = QualityObjective.objects.filter(institution=institution).select_related("unit")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from sapat.org.choices import UnitType
 from sapat.org.models import Unit
 
-from .forms_indicators import _unit_label, _years
+from .forms import unit_label
+from .forms_indicators import year_choices
 
 FORMATS = [("pdf", "PDF"), ("docx", "DOCX (Word)")]
 
@@ -25,5 +26,5 @@ class ObjectivesReportForm(forms.Form):
         self.fields["unit"].queryset = (
             Unit.objects.filter(institution=institution).exclude(unit_type=UnitType.COUNCIL).order_by("path")
         )
-        self.fields["unit"].label_from_instance = _unit_label
-        self.fields["year"].choices = _years(institution)
+        self.fields["unit"].label_from_instance = unit_label
+        self.fields["year"].choices = year_choices(institution)

@@ -5,12 +5,9 @@ from sapat.org import selectors as org_selectors
 from sapat.org.forms import DATE
 from sapat.org.models import Unit
 
+from .forms import unit_label
 from .models import Process, QualityObjective, Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
 from .models_risks import shown_label
-
-
-def _unit_label(unit):
-    return f"{unit.code} — {unit.name}"
 
 
 def _levels(labels):
@@ -53,7 +50,7 @@ class RiskForm(forms.ModelForm):
         self.fields["process"].queryset = Process.objects.filter(institution=institution, is_active=True)
         self.fields["process"].label_from_instance = lambda p: f"{p.code} {p.name}"
         self.fields["unit"].queryset = _units(institution)
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
         self.fields["unit"].help_text = _("Name the process, the unit, or both.")
         self.fields["owner"].queryset = org_selectors.people_for(user).filter(
             institution=institution, left_on__isnull=True
@@ -103,7 +100,7 @@ class SwotForm(forms.ModelForm):
         if self.instance.institution_id is None:
             self.instance.institution = institution
         self.fields["unit"].queryset = _units(institution)
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
 
 
 class SwotItemForm(forms.ModelForm):
