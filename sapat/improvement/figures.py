@@ -62,8 +62,9 @@ class Analysis:
     total: int = 0
 
     @property
-    def action_years(self):
-        return sorted(self.due)
+    def action_rows(self):
+        """(year of the deadline, actions due, % done on time)."""
+        return [(year, self.due[year], self.on_time[year]) for year in sorted(self.due)]
 
 
 def _table(title, qs, key, label_of, years):

@@ -31,7 +31,9 @@ class NonconformityForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none(), required=False)
     requirement = forms.CharField(
-        label=_("Requirement breached"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Requirement breached"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The clause of the standard, the regulation or the internal document that is not met."),
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -50,17 +52,21 @@ class NonconformityForm(forms.Form):
 class AnalysisForm(forms.Form):
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}))
     immediate_correction = forms.CharField(
-        label=_("Immediate correction"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Immediate correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done at once to limit the consequences."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(1, MAX_WHYS + 1):
-            self.fields[f"why_{i}"] = forms.CharField(label=_("Why? (%(n)s)") % {"n": i}, required=False,
-                                                      max_length=500)
-            self.fields[f"because_{i}"] = forms.CharField(label=_("Because… (%(n)s)") % {"n": i}, required=False,
-                                                          max_length=500)
+            self.fields[f"why_{i}"] = forms.CharField(
+                label=_("Why? (%(n)s)") % {"n": i}, required=False, max_length=500
+            )
+            self.fields[f"because_{i}"] = forms.CharField(
+                label=_("Because… (%(n)s)") % {"n": i}, required=False, max_length=500
+            )
 
     def why_fields(self):
         return [(self[f"why_{i}"], self[f"because_{i}"]) for i in range(1, MAX_WHYS + 1)]
@@ -99,7 +105,8 @@ class ActionForm(forms.Form):
 class CheckForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Effectiveness"), choices=Verdict.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Evidence of effectiveness"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Evidence of effectiveness"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What shows the cause is removed and the nonconformity has not recurred."),
     )
 

@@ -87,17 +87,36 @@ class Origin(models.TextChoices):
 # The seeds' five types (004 §9.5 a–e, 001 §10.3): an institution starts with these and may
 # rename, add or retire them.
 DEFAULT_TYPES = (
-    ("programmes", "Билим берүү программаларынын шайкеш келбестиги",
-     "Несоответствие образовательных программ", "Nonconformity of educational programmes"),
-    ("learners", "Угуучулардын (студенттердин, магистранттардын) шайкеш келбестиги",
-     "Несоответствие обучающихся (студентов, магистрантов)", "Nonconformity of learners"),
-    ("resources", "Студенттерди окутуу жана колдоо үчүн ресурстардын жетишсиздиги",
-     "Недостаток ресурсов для обучения и поддержки студентов", "Lack of resources for teaching and supporting students"),
-    ("research", "Илимий-техникалык продукциянын шайкеш келбестиги",
-     "Несоответствие научно-технической продукции", "Nonconformity of scientific-technical products"),
-    ("environment", "Билим берүү жана өндүрүш чөйрөсүнүн талапка ылайыксыздыгы",
-     "Несоответствие образовательной и производственной среды требованиям",
-     "Educational or production environment not meeting requirements"),
+    (
+        "programmes",
+        "Билим берүү программаларынын шайкеш келбестиги",
+        "Несоответствие образовательных программ",
+        "Nonconformity of educational programmes",
+    ),
+    (
+        "learners",
+        "Угуучулардын (студенттердин, магистранттардын) шайкеш келбестиги",
+        "Несоответствие обучающихся (студентов, магистрантов)",
+        "Nonconformity of learners",
+    ),
+    (
+        "resources",
+        "Студенттерди окутуу жана колдоо үчүн ресурстардын жетишсиздиги",
+        "Недостаток ресурсов для обучения и поддержки студентов",
+        "Lack of resources for teaching and supporting students",
+    ),
+    (
+        "research",
+        "Илимий-техникалык продукциянын шайкеш келбестиги",
+        "Несоответствие научно-технической продукции",
+        "Nonconformity of scientific-technical products",
+    ),
+    (
+        "environment",
+        "Билим берүү жана өндүрүш чөйрөсүнүн талапка ылайыксыздыгы",
+        "Несоответствие образовательной и производственной среды требованиям",
+        "Educational or production environment not meeting requirements",
+    ),
 )
 
 
@@ -182,21 +201,33 @@ class Nonconformity(TimeStamped):
     immediate_correction = models.TextField(_("immediate correction"), blank=True)
     # the plan's two approvals
     unit_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved for the unit by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved for the unit by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     unit_approved_at = models.DateTimeField(_("approved for the unit on"), null=True, blank=True)
     quality_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by the quality department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by the quality department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     quality_approved_at = models.DateTimeField(_("approved by the quality department on"), null=True, blank=True)
     # the effectiveness check of the current round
     check_due_on = models.DateField(_("effectiveness check not before"), null=True, blank=True)
     verdict = models.CharField(_("effectiveness"), max_length=16, choices=Verdict.choices, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     checked_on = models.DateField(_("checked on"), null=True, blank=True)
     check_note = models.TextField(_("evidence of effectiveness"), blank=True)
@@ -285,11 +316,19 @@ class Action(TimeStamped):
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
     origin = models.CharField(_("raised from"), max_length=24, choices=Origin.choices, default=Origin.OWN)
     nonconformity = models.ForeignKey(
-        Nonconformity, verbose_name=_("nonconformity"), null=True, blank=True, on_delete=models.PROTECT,
+        Nonconformity,
+        verbose_name=_("nonconformity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="actions",
     )
     risk = models.ForeignKey(
-        "processes.Risk", verbose_name=_("risk or opportunity"), null=True, blank=True, on_delete=models.PROTECT,
+        "processes.Risk",
+        verbose_name=_("risk or opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="improvement_actions",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_actions")
@@ -301,7 +340,11 @@ class Action(TimeStamped):
     result = models.TextField(_("what was done"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -312,14 +355,14 @@ class Action(TimeStamped):
         verbose_name_plural = _("improvement actions")
         ordering = ["deadline", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="done") | Q(done_on__isnull=False), name="action_done_has_date"
-            ),
+            models.CheckConstraint(condition=~Q(status="done") | Q(done_on__isnull=False), name="action_done_has_date"),
             models.CheckConstraint(
                 condition=~Q(origin="nonconformity") | Q(nonconformity__isnull=False),
                 name="action_nc_origin_has_nc",
             ),
-            models.CheckConstraint(condition=~Q(origin="risk") | Q(risk__isnull=False), name="action_risk_origin_has_risk"),
+            models.CheckConstraint(
+                condition=~Q(origin="risk") | Q(risk__isnull=False), name="action_risk_origin_has_risk"
+            ),
         ]
 
     def __str__(self):

@@ -81,8 +81,13 @@ class Filters:
 
     def query(self, **extra) -> str:
         values = {
-            "state": self.state, "type": self.nc_type or "", "source": self.source, "unit": self.unit or "",
-            "process": self.process or "", "overdue": "1" if self.overdue else "", **extra,
+            "state": self.state,
+            "type": self.nc_type or "",
+            "source": self.source,
+            "unit": self.unit or "",
+            "process": self.process or "",
+            "overdue": "1" if self.overdue else "",
+            **extra,
         }
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
@@ -122,8 +127,12 @@ def nonconformity_detail(user, pk) -> Nonconformity:
 
     return get_visible(
         nonconformities_for(user).select_related(
-            "unit__head", "unit__quality_responsible", "registered_by__person", "unit_approved_by__person",
-            "quality_approved_by__person", "checked_by__person",
+            "unit__head",
+            "unit__quality_responsible",
+            "registered_by__person",
+            "unit_approved_by__person",
+            "quality_approved_by__person",
+            "checked_by__person",
         ),
         pk=pk,
     )

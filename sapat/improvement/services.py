@@ -116,7 +116,9 @@ def can_view_action(user, action) -> bool:
 
 def can_attach_to_action(user, action) -> bool:
     return (
-        user is not None and user.is_authenticated and action.status == ActionStatus.OPEN
+        user is not None
+        and user.is_authenticated
+        and action.status == ActionStatus.OPEN
         and can_work_on_action(user, action)
     )
 
@@ -178,8 +180,9 @@ def types_for(institution_id):
     if not NcType.objects.filter(institution_id=institution_id).exists():
         for sort, (code, ky, ru, en) in enumerate(DEFAULT_TYPES, start=1):
             NcType.objects.get_or_create(
-                institution_id=institution_id, code=code, defaults={"name_ky": ky, "name_ru": ru, "name_en": en,
-                                                                    "sort": sort}
+                institution_id=institution_id,
+                code=code,
+                defaults={"name_ky": ky, "name_ru": ru, "name_en": en, "sort": sort},
             )
     return NcType.objects.filter(institution_id=institution_id)
 
@@ -217,7 +220,17 @@ def _next_code(institution_id, year) -> str:
 
 @transaction.atomic
 def nonconformity_register(
-    *, actor, institution, unit, nc_type, source, title, description, severity, process=None, requirement="",
+    *,
+    actor,
+    institution,
+    unit,
+    nc_type,
+    source,
+    title,
+    description,
+    severity,
+    process=None,
+    requirement="",
     detected_on=None,
 ) -> Nonconformity:
     """Enter a nonconformity found in an audit, a complaint, an inspection or daily work.
@@ -225,8 +238,15 @@ def nonconformity_register(
     if actor is not None and not can_register(actor, institution.pk):
         _deny(_("You may not register nonconformities in this institution."))
     nc = Nonconformity(
-        institution=institution, unit=unit, nc_type=nc_type, source=source, title=title, description=description,
-        severity=severity, process=process, requirement=requirement,
+        institution=institution,
+        unit=unit,
+        nc_type=nc_type,
+        source=source,
+        title=title,
+        description=description,
+        severity=severity,
+        process=process,
+        requirement=requirement,
         detected_on=detected_on or timezone.localdate(),
         registered_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -245,8 +265,12 @@ def nonconformity_update(*, actor, nonconformity: Nonconformity) -> Nonconformit
     original = _locked(nonconformity)
     _require_state(original, NcState.REGISTERED, NcState.ANALYSIS)
     if actor is not None and not (original.registered_by_id == actor.pk or can_handle(actor, original.unit)):
-        _deny(_("Only the person who registered it, the unit's head or quality responsible, or the quality "
-                "department may change it."))
+        _deny(
+            _(
+                "Only the person who registered it, the unit's head or quality responsible, or the quality "
+                "department may change it."
+            )
+        )
     for name in ("institution_id", "code", "state", "registered_by_id"):
         setattr(nonconformity, name, getattr(original, name))
     if nonconformity.unit_id != original.unit_id:
@@ -346,8 +370,12 @@ def nonconformity_check(*, actor, nonconformity: Nonconformity, verdict: str, no
     nc = _locked(nonconformity)
     _require_state(nc, NcState.CHECK)
     if actor is not None and not can_check(actor, nc):
-        _deny(_("The effectiveness is checked by the unit's head or quality responsible or the quality department, "
-                "and not by an owner of the actions."))
+        _deny(
+            _(
+                "The effectiveness is checked by the unit's head or quality responsible or the quality department, "
+                "and not by an owner of the actions."
+            )
+        )
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("Choose effective or not effective.")})
     if not (note or "").strip():
@@ -359,8 +387,10 @@ def nonconformity_check(*, actor, nonconformity: Nonconformity, verdict: str, no
             % {"date": nc.check_due_on.strftime("%d.%m.%Y")}
         )
     user = actor if actor is not None and actor.is_authenticated else None
-    save_audited(actor, EffectivenessCheck(nonconformity=nc, verdict=verdict, checked_by=user, checked_on=today,
-                                           note=note.strip()))
+    save_audited(
+        actor,
+        EffectivenessCheck(nonconformity=nc, verdict=verdict, checked_by=user, checked_on=today, note=note.strip()),
+    )
     if verdict == Verdict.EFFECTIVE:
         nc.verdict, nc.checked_by, nc.checked_on, nc.check_note = verdict, user, today, note.strip()
         return save_audited(actor, nc)
@@ -411,7 +441,16 @@ PLANNING_STATES = (NcState.ANALYSIS, NcState.ACTION_PLAN, NcState.IN_PROGRESS)
 
 @transaction.atomic
 def action_create(
-    *, actor, kind, description, owner, deadline, unit=None, institution=None, nonconformity=None, risk=None,
+    *,
+    actor,
+    kind,
+    description,
+    owner,
+    deadline,
+    unit=None,
+    institution=None,
+    nonconformity=None,
+    risk=None,
     origin=None,
 ) -> Action:
     """Raise an action: from a nonconformity (while it is analysed or planned; one added while
@@ -450,13 +489,23 @@ def action_create(
     if owner is not None and owner.left_on and owner.left_on <= timezone.localdate():
         raise ValidationError({"owner": _("This person has left the institution.")})
     action = Action(
-        institution=institution, unit=unit, kind=kind, origin=origin, nonconformity=nonconformity, risk=risk,
-        description=description, owner=owner, deadline=deadline,
+        institution=institution,
+        unit=unit,
+        kind=kind,
+        origin=origin,
+        nonconformity=nonconformity,
+        risk=risk,
+        description=description,
+        owner=owner,
+        deadline=deadline,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     save_audited(actor, action)
-    if nonconformity is not None and (nonconformity.unit_approved_by_id or nonconformity.quality_approved_by_id
-                                      or nonconformity.state == NcState.IN_PROGRESS):
+    if nonconformity is not None and (
+        nonconformity.unit_approved_by_id
+        or nonconformity.quality_approved_by_id
+        or nonconformity.state == NcState.IN_PROGRESS
+    ):
         # The plan changed after (part of) its approval: it is approved again.
         if nonconformity.state == NcState.IN_PROGRESS:
             nonconformity.state = NcState.ACTION_PLAN
@@ -478,8 +527,9 @@ def _require_open(action):
 
 def _require_worker(actor, action):
     if actor is not None and not can_work_on_action(actor, action):
-        _deny(_("Only the action's owner, the unit's head or quality responsible, or the quality department may "
-                "do this."))
+        _deny(
+            _("Only the action's owner, the unit's head or quality responsible, or the quality department may do this.")
+        )
 
 
 @transaction.atomic

@@ -102,14 +102,26 @@ def _buttons(user, nc, actions) -> dict:
         "start": handler and nc.state == NcState.REGISTERED,
         "analyse": handler and nc.state in (NcState.ANALYSIS, NcState.ACTION_PLAN),
         "add_action": handler and nc.state in svc.PLANNING_STATES,
-        "approve_unit": plan and not nc.unit_approved_by_id and svc.can_approve_for_unit(user, nc)
+        "approve_unit": plan
+        and not nc.unit_approved_by_id
+        and svc.can_approve_for_unit(user, nc)
         and nc.quality_approved_by_id != user.pk,
         "approve_quality": plan and not nc.quality_approved_by_id and quality and nc.unit_approved_by_id != user.pk,
         "check": nc.state == NcState.CHECK and not nc.verdict and svc.can_check(user, nc),
         "close": nc.state == NcState.CHECK and nc.verdict == "effective" and quality,
-        "edit": nc.state in (NcState.REGISTERED, NcState.ANALYSIS)
-        and (handler or nc.registered_by_id == user.pk),
+        "edit": nc.state in (NcState.REGISTERED, NcState.ANALYSIS) and (handler or nc.registered_by_id == user.pk),
     }
+
+
+def _next_step(nc) -> str:
+    return {
+        NcState.REGISTERED: _("Next: the unit starts the analysis."),
+        NcState.ANALYSIS: _("Next: find the root cause and record the immediate correction."),
+        NcState.ACTION_PLAN: _("Next: plan the actions; the unit's head and the quality department approve the plan."),
+        NcState.IN_PROGRESS: _("Next: the owners carry out the actions and report them done."),
+        NcState.CHECK: _("Next: check that the actions were effective, then close."),
+        NcState.CLOSED: _("Closed."),
+    }[nc.state]
 
 
 @login_required
@@ -121,6 +133,8 @@ def nc_detail(request, pk):
         "actions": actions,
         "can": _buttons(request.user, nc, actions),
         "checks": list(nc.checks.select_related("checked_by__person")),
+        "states": NcState.choices,
+        "next_step": _next_step(nc),
         "check_form": CheckForm(),
         "can_see_history": _can_see_history(request.user, nc),
     }
@@ -137,18 +151,37 @@ def _nc_for(request, pk, can_key):
 @login_required
 def nc_edit(request, pk):
     nc = _nc_for(request, pk, "edit")
-    initial = {f: getattr(nc, f) for f in ("title", "nc_type", "source", "unit", "process", "requirement",
-                                          "description", "severity", "detected_on")}
-    form = NonconformityForm(request.POST or None, initial=initial, institution=nc.institution,
-                             types=svc.types_for(nc.institution_id))
+    initial = {
+        f: getattr(nc, f)
+        for f in (
+            "title",
+            "nc_type",
+            "source",
+            "unit",
+            "process",
+            "requirement",
+            "description",
+            "severity",
+            "detected_on",
+        )
+    }
+    form = NonconformityForm(
+        request.POST or None, initial=initial, institution=nc.institution, types=svc.types_for(nc.institution_id)
+    )
 
     def save(data):
         for name, value in data.items():
             setattr(nc, name, value)
         return svc.nonconformity_update(actor=request.user, nonconformity=nc)
 
-    return save_form(request, form, save, success_url=nc.get_absolute_url(), template="improvement/form.html",
-                     context={"title": _("Edit %(code)s") % {"code": nc.code}, "back_url": nc.get_absolute_url()})
+    return save_form(
+        request,
+        form,
+        save,
+        success_url=nc.get_absolute_url(),
+        template="improvement/form.html",
+        context={"title": _("Edit %(code)s") % {"code": nc.code}, "back_url": nc.get_absolute_url()},
+    )
 
 
 @login_required
@@ -165,12 +198,21 @@ def nc_analyse(request, pk):
 
     def save(data):
         return svc.nonconformity_analyse(
-            actor=request.user, nonconformity=nc, root_cause=data["root_cause"], whys=form.whys(),
+            actor=request.user,
+            nonconformity=nc,
+            root_cause=data["root_cause"],
+            whys=form.whys(),
             immediate_correction=data["immediate_correction"],
         )
 
-    return save_form(request, form, save, success_url=nc.get_absolute_url(), template="improvement/analysis_form.html",
-                     context={"title": _("Root cause analysis"), "nc": nc, "back_url": nc.get_absolute_url()})
+    return save_form(
+        request,
+        form,
+        save,
+        success_url=nc.get_absolute_url(),
+        template="improvement/analysis_form.html",
+        context={"title": _("Root cause analysis"), "nc": nc, "back_url": nc.get_absolute_url()},
+    )
 
 
 @login_required
@@ -188,8 +230,9 @@ def nc_check(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose the verdict and describe the evidence."))
         return redirect(nc.get_absolute_url())
-    return _post_step(request, nc, svc.nonconformity_check, verdict=form.cleaned_data["verdict"],
-                      note=form.cleaned_data["note"])
+    return _post_step(
+        request, nc, svc.nonconformity_check, verdict=form.cleaned_data["verdict"], note=form.cleaned_data["note"]
+    )
 
 
 @login_required
@@ -225,16 +268,25 @@ def action_add(request):
         risk = get_visible(risks_for(request.user).filter(institution=institution), pk=sel._int(request.GET["risk"]))
     form = ActionForm(request.POST or None, user=request.user, institution=institution, with_unit=risk is None)
     if risk is not None:
+
         def save(data):
             return svc.action_create(actor=request.user, risk=risk, **data)
+
         back = risk.get_absolute_url()
     else:
+
         def save(data):
             return svc.action_create(actor=request.user, institution=institution, **data)
+
         back = reverse("my_actions")
-    return save_form(request, form, save, success_url=lambda a: a.get_absolute_url(), template="improvement/form.html",
-                     context={"title": _("New improvement action"), "lead": str(risk) if risk else "",
-                              "back_url": back})
+    return save_form(
+        request,
+        form,
+        save,
+        success_url=lambda a: a.get_absolute_url(),
+        template="improvement/form.html",
+        context={"title": _("New improvement action"), "lead": str(risk) if risk else "", "back_url": back},
+    )
 
 
 @login_required
@@ -274,22 +326,25 @@ def _action_step(request, pk, form_class, step):
 @login_required
 @require_POST
 def action_note(request, pk):
-    return _action_step(request, pk, NoteForm,
-                        lambda a, d: svc.action_note_add(actor=request.user, action=a, text=d["text"]))
+    return _action_step(
+        request, pk, NoteForm, lambda a, d: svc.action_note_add(actor=request.user, action=a, text=d["text"])
+    )
 
 
 @login_required
 @require_POST
 def action_done(request, pk):
-    return _action_step(request, pk, DoneForm,
-                        lambda a, d: svc.action_done(actor=request.user, action=a, result=d["result"]))
+    return _action_step(
+        request, pk, DoneForm, lambda a, d: svc.action_done(actor=request.user, action=a, result=d["result"])
+    )
 
 
 @login_required
 @require_POST
 def action_cancel(request, pk):
-    return _action_step(request, pk, CancelForm,
-                        lambda a, d: svc.action_cancel(actor=request.user, action=a, reason=d["reason"]))
+    return _action_step(
+        request, pk, CancelForm, lambda a, d: svc.action_cancel(actor=request.user, action=a, reason=d["reason"])
+    )
 
 
 @login_required
@@ -309,8 +364,11 @@ def overdue_actions(request):
     if not svc.is_quality(request.user, institution.pk) and not access.can(request.user, Perm.VIEW_NC):
         raise PermissionDenied(_("Only the quality department may do this."))
     groups = sel.overdue_by_unit(request.user, institution)
-    return render(request, "improvement/overdue.html", {"groups": groups, "institution": institution,
-                                                         "total": sum(len(g[1]) for g in groups)})
+    return render(
+        request,
+        "improvement/overdue.html",
+        {"groups": groups, "institution": institution, "total": sum(len(g[1]) for g in groups)},
+    )
 
 
 @login_required
@@ -319,8 +377,9 @@ def analysis(request):
     ncs = sel.nonconformities_for(request.user).filter(institution=institution)
     actions = sel.actions_for(request.user).filter(institution=institution)
     titles = (_("By type"), _("By source"), _("By unit"), _("By process"))
-    return render(request, "improvement/analysis.html",
-                  {"a": figures.analysis(ncs, actions, titles), "institution": institution})
+    return render(
+        request, "improvement/analysis.html", {"a": figures.analysis(ncs, actions, titles), "institution": institution}
+    )
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -334,9 +393,14 @@ def configuration(request):
     settings = svc.settings_for(institution.pk)
     form = SettingsForm(request.POST or None, instance=settings)
     if request.method == "POST":
-        return save_form(request, form, lambda s: svc.settings_save(actor=request.user, settings=s),
-                         success_url=reverse("improvement_config"), template="improvement/config.html",
-                         context={"types": svc.types_for(institution.pk)})
+        return save_form(
+            request,
+            form,
+            lambda s: svc.settings_save(actor=request.user, settings=s),
+            success_url=reverse("improvement_config"),
+            template="improvement/config.html",
+            context={"types": svc.types_for(institution.pk)},
+        )
     return render(request, "improvement/config.html", {"form": form, "types": svc.types_for(institution.pk)})
 
 
@@ -345,10 +409,15 @@ def nc_type_edit(request, pk=None):
     institution = _institution(request)
     if not svc.is_quality(request.user, institution.pk):
         raise PermissionDenied(_("Only the quality department may do this."))
-    instance = get_visible(NcType.objects.filter(institution=institution), pk=pk) if pk else NcType(
-        institution=institution)
+    instance = (
+        get_visible(NcType.objects.filter(institution=institution), pk=pk) if pk else NcType(institution=institution)
+    )
     form = NcTypeForm(request.POST or None, instance=instance)
-    return save_form(request, form, lambda t: svc.nc_type_save(actor=request.user, nc_type=t),
-                     success_url=reverse("improvement_config"), template="improvement/form.html",
-                     context={"title": _("Nonconformity type"), "back_url": reverse("improvement_config")})
-
+    return save_form(
+        request,
+        form,
+        lambda t: svc.nc_type_save(actor=request.user, nc_type=t),
+        success_url=reverse("improvement_config"),
+        template="improvement/form.html",
+        context={"title": _("Nonconformity type"), "back_url": reverse("improvement_config")},
+    )

@@ -52,9 +52,25 @@ class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Action
         fields = [
-            "id", "institution", "kind", "origin", "nonconformity", "nonconformity_code", "risk", "unit",
-            "description", "owner", "owner_name", "deadline", "status", "done_on", "result", "cancel_reason",
-            "is_overdue", "created_by", "created_at",
+            "id",
+            "institution",
+            "kind",
+            "origin",
+            "nonconformity",
+            "nonconformity_code",
+            "risk",
+            "unit",
+            "description",
+            "owner",
+            "owner_name",
+            "deadline",
+            "status",
+            "done_on",
+            "result",
+            "cancel_reason",
+            "is_overdue",
+            "created_by",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -85,8 +101,22 @@ class NonconformitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Nonconformity
         fields = [
-            "id", "institution", "code", "state", "nc_type", "type_name", "source", "unit", "process", "title",
-            "requirement", "description", "severity", "detected_on", "registered_by", "closed_on",
+            "id",
+            "institution",
+            "code",
+            "state",
+            "nc_type",
+            "type_name",
+            "source",
+            "unit",
+            "process",
+            "title",
+            "requirement",
+            "description",
+            "severity",
+            "detected_on",
+            "registered_by",
+            "closed_on",
         ]
         read_only_fields = fields
 
@@ -98,9 +128,22 @@ class NonconformityDetailSerializer(NonconformitySerializer):
 
     class Meta(NonconformitySerializer.Meta):
         fields = [
-            *NonconformitySerializer.Meta.fields, "root_cause", "whys", "immediate_correction", "unit_approved_by",
-            "unit_approved_at", "quality_approved_by", "quality_approved_at", "check_due_on", "verdict",
-            "checked_by", "checked_on", "check_note", "reopen_count", "actions", "checks",
+            *NonconformitySerializer.Meta.fields,
+            "root_cause",
+            "whys",
+            "immediate_correction",
+            "unit_approved_by",
+            "unit_approved_at",
+            "quality_approved_by",
+            "quality_approved_at",
+            "check_due_on",
+            "verdict",
+            "checked_by",
+            "checked_on",
+            "check_note",
+            "reopen_count",
+            "actions",
+            "checks",
         ]
         read_only_fields = fields
 
@@ -109,12 +152,20 @@ class NonconformityDetailSerializer(NonconformitySerializer):
 
 
 class NonconformityInputSerializer(serializers.Serializer):
-    nc_type = VisibleRelatedField(model=NcType, selector=_types_for,
-                                  missing_message=_("Type {pk_value} does not exist or is outside what you may see."))
+    nc_type = VisibleRelatedField(
+        model=NcType,
+        selector=_types_for,
+        missing_message=_("Type {pk_value} does not exist or is outside what you may see."),
+    )
     source = serializers.ChoiceField(choices=NcSource.choices)
     unit = visible_unit()
-    process = VisibleRelatedField(model=Process, selector=processes_for, required=False, allow_null=True,
-                                  missing_message=_("Process {pk_value} does not exist or is outside what you may see."))
+    process = VisibleRelatedField(
+        model=Process,
+        selector=processes_for,
+        required=False,
+        allow_null=True,
+        missing_message=_("Process {pk_value} does not exist or is outside what you may see."),
+    )
     title = serializers.CharField(max_length=300)
     requirement = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField()
@@ -129,8 +180,10 @@ class AnalysisInputSerializer(serializers.Serializer):
 
 
 class ApproveInputSerializer(serializers.Serializer):
-    side = serializers.ChoiceField(choices=[("unit", "unit"), ("quality", "quality")],
-                                   help_text='"unit": for the unit (its head); "quality": the quality department.')
+    side = serializers.ChoiceField(
+        choices=[("unit", "unit"), ("quality", "quality")],
+        help_text='"unit": for the unit (its head); "quality": the quality department.',
+    )
 
 
 class CheckInputSerializer(serializers.Serializer):
@@ -145,10 +198,19 @@ class ActionInputSerializer(serializers.Serializer):
     deadline = serializers.DateField()
     origin = serializers.ChoiceField(choices=Origin.choices, required=False)
     nonconformity = VisibleRelatedField(
-        model=Nonconformity, selector=_ncs_for, required=False, allow_null=True,
-        missing_message=_("Nonconformity {pk_value} does not exist or is outside what you may see."))
-    risk = VisibleRelatedField(model=Risk, selector=risks_for, required=False, allow_null=True,
-                               missing_message=_("Risk {pk_value} does not exist or is outside what you may see."))
+        model=Nonconformity,
+        selector=_ncs_for,
+        required=False,
+        allow_null=True,
+        missing_message=_("Nonconformity {pk_value} does not exist or is outside what you may see."),
+    )
+    risk = VisibleRelatedField(
+        model=Risk,
+        selector=risks_for,
+        required=False,
+        allow_null=True,
+        missing_message=_("Risk {pk_value} does not exist or is outside what you may see."),
+    )
     unit = visible_unit(required=False, allow_null=True)
 
 

@@ -62,78 +62,100 @@ class NonconformityViewSet(mixins.CreateModelMixin, ImprovementViewSet):
         return s.NonconformitySerializer if self.action == "list" else s.NonconformityDetailSerializer
 
     def apply_filters(self, queryset, params):
-        for name, field in (("institution", "institution_id"), ("state", "state"), ("source", "source"),
-                            ("unit", "unit_id"), ("process", "process_id"), ("type", "nc_type_id")):
+        for name, field in (
+            ("institution", "institution_id"),
+            ("state", "state"),
+            ("source", "source"),
+            ("unit", "unit_id"),
+            ("process", "process_id"),
+            ("type", "nc_type_id"),
+        ):
             if name in params:
                 queryset = queryset.filter(**{field: params[name]})
         return queryset
 
     def _detail(self, nc, code=status.HTTP_200_OK):
-        nc = (
-            Nonconformity.objects.prefetch_related(
-                Prefetch("actions", queryset=Action.objects.select_related("owner", "nonconformity")), "checks"
-            ).get(pk=nc.pk)
-        )
+        nc = Nonconformity.objects.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("owner", "nonconformity")), "checks"
+        ).get(pk=nc.pk)
         return Response(s.NonconformityDetailSerializer(nc).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object())
 
-    @extend_schema(request=s.NonconformityInputSerializer, responses={201: s.NonconformityDetailSerializer,
-                                                                       **STEP_ERRORS},
-                   summary="Register a nonconformity",
-                   description="In the unit's institution; by anyone at work there. Gets the next code NC-<year>-<n>.")
+    @extend_schema(
+        request=s.NonconformityInputSerializer,
+        responses={201: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Register a nonconformity",
+        description="In the unit's institution; by anyone at work there. Gets the next code NC-<year>-<n>.",
+    )
     def create(self, request, *args, **kwargs):
         data = self._params(s.NonconformityInputSerializer)
         unit = data.pop("unit")
         nc = services.nonconformity_register(actor=request.user, institution=unit.institution, unit=unit, **data)
         return self._detail(nc, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
-                   summary="Start the analysis", description="registered → analysis; by a handler of the unit.")
+    @extend_schema(
+        request=None,
+        responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Start the analysis",
+        description="registered → analysis; by a handler of the unit.",
+    )
     @action(detail=True, methods=["post"], url_path="start-analysis")
     def start_analysis(self, request, pk=None):
         nc = services.nonconformity_start_analysis(actor=request.user, nonconformity=self.get_object())
         return self._detail(nc)
 
-    @extend_schema(request=s.AnalysisInputSerializer, responses={200: s.NonconformityDetailSerializer,
-                                                                  **STEP_ERRORS},
-                   summary="Record the root cause analysis",
-                   description="Root cause, up to five why/because rows, immediate correction; analysis → action plan.")
+    @extend_schema(
+        request=s.AnalysisInputSerializer,
+        responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Record the root cause analysis",
+        description="Root cause, up to five why/because rows, immediate correction; analysis → action plan.",
+    )
     @action(detail=True, methods=["post"])
     def analyse(self, request, pk=None):
         data = self._params(s.AnalysisInputSerializer)
         nc = services.nonconformity_analyse(
-            actor=request.user, nonconformity=self.get_object(), root_cause=data["root_cause"],
-            whys=data.get("whys", []), immediate_correction=data.get("immediate_correction", ""),
+            actor=request.user,
+            nonconformity=self.get_object(),
+            root_cause=data["root_cause"],
+            whys=data.get("whys", []),
+            immediate_correction=data.get("immediate_correction", ""),
         )
         return self._detail(nc)
 
-    @extend_schema(request=s.ApproveInputSerializer, responses={200: s.NonconformityDetailSerializer,
-                                                                 **STEP_ERRORS},
-                   summary="Approve the action plan",
-                   description="For the unit (its head) or for the quality department, by two different people; "
-                   "with both approvals the work starts (in progress).")
+    @extend_schema(
+        request=s.ApproveInputSerializer,
+        responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Approve the action plan",
+        description="For the unit (its head) or for the quality department, by two different people; "
+        "with both approvals the work starts (in progress).",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         data = self._params(s.ApproveInputSerializer)
-        nc = services.nonconformity_approve_plan(actor=request.user, nonconformity=self.get_object(),
-                                                 side=data["side"])
+        nc = services.nonconformity_approve_plan(actor=request.user, nonconformity=self.get_object(), side=data["side"])
         return self._detail(nc)
 
-    @extend_schema(request=s.CheckInputSerializer, responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
-                   summary="Give the effectiveness verdict",
-                   description="By a handler who owns none of the actions, once the wait after the last action "
-                   "is over. Not effective: back to the action plan.")
+    @extend_schema(
+        request=s.CheckInputSerializer,
+        responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Give the effectiveness verdict",
+        description="By a handler who owns none of the actions, once the wait after the last action "
+        "is over. Not effective: back to the action plan.",
+    )
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
         data = self._params(s.CheckInputSerializer)
         nc = services.nonconformity_check(actor=request.user, nonconformity=self.get_object(), **data)
         return self._detail(nc)
 
-    @extend_schema(request=None, responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
-                   summary="Close", description="By the quality department, with no open action and an "
-                   "'effective' verdict.")
+    @extend_schema(
+        request=None,
+        responses={200: s.NonconformityDetailSerializer, **STEP_ERRORS},
+        summary="Close",
+        description="By the quality department, with no open action and an 'effective' verdict.",
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         nc = services.nonconformity_close(actor=request.user, nonconformity=self.get_object())
@@ -168,38 +190,54 @@ class ActionViewSet(mixins.CreateModelMixin, ImprovementViewSet):
         return queryset
 
     def _detail(self, obj, code=status.HTTP_200_OK):
-        obj = Action.objects.select_related("owner", "nonconformity").prefetch_related(
-            Prefetch("notes", queryset=ActionNote.objects.order_by("at", "id"))).get(pk=obj.pk)
+        obj = (
+            Action.objects.select_related("owner", "nonconformity")
+            .prefetch_related(Prefetch("notes", queryset=ActionNote.objects.order_by("at", "id")))
+            .get(pk=obj.pk)
+        )
         return Response(s.ActionDetailSerializer(obj).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object())
 
-    @extend_schema(request=s.ActionInputSerializer, responses={201: s.ActionDetailSerializer, **STEP_ERRORS},
-                   summary="Raise an action",
-                   description="From a nonconformity (being analysed or planned), from a risk, or with a unit and an "
-                   "origin (audit finding, complaint, management review, on its own).")
+    @extend_schema(
+        request=s.ActionInputSerializer,
+        responses={201: s.ActionDetailSerializer, **STEP_ERRORS},
+        summary="Raise an action",
+        description="From a nonconformity (being analysed or planned), from a risk, or with a unit and an "
+        "origin (audit finding, complaint, management review, on its own).",
+    )
     def create(self, request, *args, **kwargs):
         data = self._params(s.ActionInputSerializer)
         obj = services.action_create(actor=request.user, **data)
         return self._detail(obj, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DoneInputSerializer, responses={200: s.ActionDetailSerializer, **STEP_ERRORS},
-                   summary="Report the action done")
+    @extend_schema(
+        request=s.DoneInputSerializer,
+        responses={200: s.ActionDetailSerializer, **STEP_ERRORS},
+        summary="Report the action done",
+    )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         data = self._params(s.DoneInputSerializer)
         return self._detail(services.action_done(actor=request.user, action=self.get_object(), **data))
 
-    @extend_schema(request=s.CancelInputSerializer, responses={200: s.ActionDetailSerializer, **STEP_ERRORS},
-                   summary="Cancel the action", description="With the reason; by a handler of the unit.")
+    @extend_schema(
+        request=s.CancelInputSerializer,
+        responses={200: s.ActionDetailSerializer, **STEP_ERRORS},
+        summary="Cancel the action",
+        description="With the reason; by a handler of the unit.",
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = self._params(s.CancelInputSerializer)
         return self._detail(services.action_cancel(actor=request.user, action=self.get_object(), **data))
 
-    @extend_schema(request=s.NoteInputSerializer, responses={201: s.ActionDetailSerializer, **STEP_ERRORS},
-                   summary="Add a progress note")
+    @extend_schema(
+        request=s.NoteInputSerializer,
+        responses={201: s.ActionDetailSerializer, **STEP_ERRORS},
+        summary="Add a progress note",
+    )
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         data = self._params(s.NoteInputSerializer)
