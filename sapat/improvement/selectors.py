@@ -19,40 +19,48 @@ from sapat.org.access import Perm
 from .models import Action, ActionStatus, NcSource, NcState, NcType, Nonconformity
 
 
-def _wide_q(user, prefix="unit") -> Q:
-    """Records readable by role, whoever they concern."""
-    return (
-        access.unit_q(user, Perm.MANAGE_NC, prefix)
-        | access.unit_q(user, Perm.VIEW_NC, prefix)
-        | access.unit_q(user, Perm.HANDLE_NC, prefix)
-    )
+def _wide_q(user, prefix="unit") -> Q | None:
+    """Records readable by role, whoever they concern; None: all of them. (An empty Q means
+    "everything" to `unit_q`, but vanishes when or-ed with another one.)"""
+    parts = [access.unit_q(user, perm, prefix) for perm in (Perm.MANAGE_NC, Perm.VIEW_NC, Perm.HANDLE_NC)]
+    if any(not part for part in parts):
+        return None
+    return parts[0] | parts[1] | parts[2]
 
 
 def nonconformities_for(user):
     if not getattr(user, "is_authenticated", False):
         return Nonconformity.objects.none()
+    qs = Nonconformity.objects.select_related("institution", "unit", "process", "nc_type")
+    wide = _wide_q(user)
+    if wide is None:
+        return qs
     owned = Action.objects.filter(nonconformity=OuterRef("pk"), owner__user=user)
     condition = (
-        _wide_q(user)
+        wide
         | Q(registered_by=user)
         | Q(checked_by=user)
         | Q(unit__head__user=user)
         | Q(unit__quality_responsible__user=user)
         | Q(Exists(owned))
     )
-    return Nonconformity.objects.filter(condition).select_related("institution", "unit", "process", "nc_type")
+    return qs.filter(condition)
 
 
 def actions_for(user):
     if not getattr(user, "is_authenticated", False):
         return Action.objects.none()
+    qs = Action.objects.select_related("unit", "owner", "nonconformity", "risk")
+    wide = _wide_q(user)
+    if wide is None:
+        return qs
     condition = (
-        _wide_q(user)
+        wide
         | Q(owner__user=user)
         | Q(created_by=user)
         | Q(nonconformity__in=nonconformities_for(user).values("pk"))
     )
-    return Action.objects.filter(condition).select_related("unit", "owner", "nonconformity", "risk")
+    return qs.filter(condition)
 
 
 def with_counts(qs):

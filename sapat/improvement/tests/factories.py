@@ -8,10 +8,11 @@ from sapat.improvement import services
 from sapat.improvement.models import ActionKind, NcSource, Nonconformity, Severity
 
 
-def nc(world, actor=None, unit=None, **kwargs) -> Nonconformity:
+def nc(world, actor="staff_a", unit=None, **kwargs) -> Nonconformity:
+    """Registered by `actor` (by default staff_a of the world; None: the system)."""
     inst = (unit or world.fac_a).institution
     return services.nonconformity_register(
-        actor=actor if actor is not None else world.staff_a,
+        actor=world.staff_a if actor == "staff_a" else actor,
         institution=inst,
         unit=unit or world.fac_a,
         nc_type=kwargs.pop("nc_type", None) or services.types_for(inst.pk).first(),
