@@ -176,6 +176,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names ("state", "kind", "status", "source") recur in other apps.
+    "ENUM_NAME_OVERRIDES": {
+        "NonconformityStateEnum": "sapat.improvement.models.NcState",
+        "NonconformitySourceEnum": "sapat.improvement.models.NcSource",
+        "ActionKindEnum": "sapat.improvement.models.ActionKind",
+        "ActionStatusEnum": "sapat.improvement.models.ActionStatus",
+        "DocumentStatusEnum": "sapat.documents.choices.DocumentStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ from ..models import (
     Action,
     ActionKind,
     ActionNote,
+    ActionStatus,
     EffectivenessCheck,
     NcSource,
     NcState,
@@ -238,7 +239,7 @@ class NcFilterSerializer(serializers.Serializer):
 
 class ActionFilterSerializer(serializers.Serializer):
     institution = serializers.IntegerField(required=False, min_value=1, help_text="Only this institution.")
-    status = serializers.ChoiceField(choices=[(v, v) for v in ("open", "done", "cancelled")], required=False)
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     nonconformity = serializers.IntegerField(required=False, min_value=1)
     mine = serializers.BooleanField(required=False, help_text="Only the actions the user owns.")
     overdue = serializers.BooleanField(required=False, help_text="Only open actions past their deadline.")
