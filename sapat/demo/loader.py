@@ -54,6 +54,7 @@ from .data_common import (
     academic_year_dates,
     semester_dates,
 )
+from .improvement_loader import load_improvement
 from .indicators_loader import load_indicators
 from .policy_loader import load_policies
 from .process_loader import load_process_registers
@@ -620,6 +621,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} processes": done for code, done in load_process_registers(write).items()})
     outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
+    outcome.update({f"{code} nonconformities": done for code, done in load_improvement(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
     return outcome
 

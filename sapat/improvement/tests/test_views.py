@@ -3,6 +3,7 @@ the buttons the user may use, the forms (bad input shown, nothing changed), my a
 overdue list, the analysis, the settings; and the reminder command."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -250,11 +251,11 @@ def test_the_daily_command_reminds_owners_in_their_language(world, django_captur
     due = f.action(item, owner, days=7)
     f.action(item, owner, days=3)  # listed with the others, but sends nothing on its own
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("improvement_daily", stdout=open("/dev/null", "w"))
+        call_command("improvement_daily", stdout=io.StringIO())
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["staff@example.org"]
     assert "Sapat" in mail.outbox[0].subject and len(mail.outbox[0].body.split("\n- ")) == 3
     Action.objects.filter(pk=due.pk).update(status=ActionStatus.DONE, done_on=TODAY)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("improvement_daily", stdout=open("/dev/null", "w"))
+        call_command("improvement_daily", stdout=io.StringIO())
     assert mail.outbox == []
