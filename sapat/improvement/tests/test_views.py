@@ -259,3 +259,41 @@ def test_the_daily_command_reminds_owners_in_their_language(world, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         call_command("improvement_daily", stdout=io.StringIO())
     assert mail.outbox == []
+
+
+def test_edit_before_the_plan_only(client, world):
+    item = f.nc(world)
+    client.force_login(world.staff_a)
+    url = reverse("nc_edit", args=[item.pk])
+    data = {
+        "title": "Жаңы аталыш",
+        "nc_type": item.nc_type_id,
+        "source": "inspection",
+        "unit": world.fac_a.pk,
+        "description": "Тактоо",
+        "severity": "major",
+        "detected_on": TODAY.isoformat(),
+    }
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.severity, item.registered_by) == ("Жаңы аталыш", "major", world.staff_a)
+    assert client.post(url, {**data, "unit": world.fac_b.pk}).status_code == 403  # moving it is the unit's call
+    client.force_login(world.head_b)
+    assert client.get(url).status_code == 404
+    svc.nonconformity_start_analysis(actor=None, nonconformity=item)
+    svc.nonconformity_analyse(actor=None, nonconformity=item, root_cause="c")
+    client.force_login(world.staff_a)
+    assert client.get(url).status_code == 403
+
+
+def test_computed_indicators(world):
+    from sapat.processes import computations
+
+    f.nc(world)
+    item, act = f.in_progress(world)
+    svc.action_done(actor=world.staff_a, action=act, result="ok")
+    scope = computations.Scope(world.root)
+    assert computations.compute("open_nonconformities", TODAY.year, scope) == 2
+    assert computations.compute("actions_on_time_share", TODAY.year + 5, scope) is None
+    due_year = act.deadline.year
+    assert computations.compute("actions_on_time_share", due_year, scope) == 100
