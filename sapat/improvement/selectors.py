@@ -55,10 +55,7 @@ def actions_for(user):
     if wide is None:
         return qs
     condition = (
-        wide
-        | Q(owner__user=user)
-        | Q(created_by=user)
-        | Q(nonconformity__in=nonconformities_for(user).values("pk"))
+        wide | Q(owner__user=user) | Q(created_by=user) | Q(nonconformity__in=nonconformities_for(user).values("pk"))
     )
     return qs.filter(condition)
 

@@ -266,6 +266,10 @@ def action_add(request):
     risk = None
     if request.GET.get("risk"):
         risk = get_visible(risks_for(request.user).filter(institution=institution), pk=sel._int(request.GET["risk"]))
+    elif not access.can(request.user, Perm.HANDLE_NC):
+        raise PermissionDenied(
+            _("Only the unit's head or quality responsible, or the quality department, may do this.")
+        )
     form = ActionForm(request.POST or None, user=request.user, institution=institution, with_unit=risk is None)
     if risk is not None:
 
