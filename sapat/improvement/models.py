@@ -179,7 +179,9 @@ class Nonconformity(TimeStamped):
         verbose_name=_("process"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A process leaves the register, it is not deleted; if one is (a demo reload), its
+        # nonconformities stay, without it.
+        on_delete=models.SET_NULL,
         related_name="nonconformities",
     )
     title = models.CharField(_("title"), max_length=300)
@@ -323,12 +325,13 @@ class Action(TimeStamped):
         on_delete=models.PROTECT,
         related_name="actions",
     )
+    # Goes with its risk, like the risk's own treatment actions (risks go only with a process).
     risk = models.ForeignKey(
         "processes.Risk",
         verbose_name=_("risk or opportunity"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="improvement_actions",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_actions")
