@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sapat.org",
     "sapat.documents",
     "sapat.processes",
+    "sapat.complaints",
     "sapat.improvement",
     "sapat.demo",
 ]
@@ -104,6 +105,14 @@ LOGIN_MAX_FAILURES = env_int("SAPAT_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("SAPAT_LOGIN_LOCKOUT_SECONDS", 900)
 # Reverse proxies (nginx) in front of the app; their X-Forwarded-For tells the client's address.
 PROXY_COUNT = env_int("SAPAT_PROXY_COUNT", 0)
+# The public complaints pages (sapat.complaints.spam): (requests, seconds) per client address,
+# and the least time in seconds a person takes to fill in the form.
+COMPLAINT_LIMITS = {
+    "submit": (env_int("SAPAT_COMPLAINTS_PER_HOUR", 5), 3600),
+    "track": (30, 3600),  # wrong tracking codes: guessing them is slowed down
+    "follow_up": (10, 3600),
+}
+COMPLAINT_MIN_FILL_SECONDS = env_int("SAPAT_COMPLAINT_MIN_FILL_SECONDS", 5)
 
 CACHES = {
     "default": {
@@ -176,13 +185,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets whose field names ("state", "kind", "status", "source") recur in other apps.
+    # Choice sets that share a field name ("status", "state", "kind", "source") across apps: each
+    # keeps a name of its own in the API.
     "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ComplaintStatusEnum": "sapat.complaints.choices.Status",
         "NonconformityStateEnum": "sapat.improvement.models.NcState",
         "NonconformitySourceEnum": "sapat.improvement.models.NcSource",
         "ActionKindEnum": "sapat.improvement.models.ActionKind",
         "ActionStatusEnum": "sapat.improvement.models.ActionStatus",
-        "DocumentStatusEnum": "sapat.documents.choices.DocumentStatus",
     },
 }
 

@@ -263,7 +263,7 @@ class Nonconformity(TimeStamped):
 
     @property
     def plan_approved(self) -> bool:
-        return bool(self.unit_approved_by_id and self.quality_approved_by_id)
+        return bool(self.unit_approved_at and self.quality_approved_at)
 
     def clean(self):
         errors = {}

@@ -335,12 +335,12 @@ def nonconformity_approve_plan(*, actor, nonconformity: Nonconformity, side: str
     if side == "unit":
         if actor is not None and not can_approve_for_unit(actor, nc):
             _deny(_("Only the unit's head may approve the plan for the unit."))
-        if nc.unit_approved_by_id:
+        if nc.unit_approved_at:
             raise ValidationError(_("The plan is already approved for the unit."))
         other = nc.quality_approved_by_id
     elif side == "quality":
         _require_quality(actor, nc.institution_id)
-        if nc.quality_approved_by_id:
+        if nc.quality_approved_at:
             raise ValidationError(_("The quality department has already approved the plan."))
         other = nc.unit_approved_by_id
     else:
@@ -502,8 +502,8 @@ def action_create(
     )
     save_audited(actor, action)
     if nonconformity is not None and (
-        nonconformity.unit_approved_by_id
-        or nonconformity.quality_approved_by_id
+        nonconformity.unit_approved_at
+        or nonconformity.quality_approved_at
         or nonconformity.state == NcState.IN_PROGRESS
     ):
         # The plan changed after (part of) its approval: it is approved again.

@@ -103,10 +103,10 @@ def _buttons(user, nc, actions) -> dict:
         "analyse": handler and nc.state in (NcState.ANALYSIS, NcState.ACTION_PLAN),
         "add_action": handler and nc.state in svc.PLANNING_STATES,
         "approve_unit": plan
-        and not nc.unit_approved_by_id
+        and not nc.unit_approved_at
         and svc.can_approve_for_unit(user, nc)
         and nc.quality_approved_by_id != user.pk,
-        "approve_quality": plan and not nc.quality_approved_by_id and quality and nc.unit_approved_by_id != user.pk,
+        "approve_quality": plan and not nc.quality_approved_at and quality and nc.unit_approved_by_id != user.pk,
         "check": nc.state == NcState.CHECK and not nc.verdict and svc.can_check(user, nc),
         "close": nc.state == NcState.CHECK and nc.verdict == "effective" and quality,
         "edit": nc.state in (NcState.REGISTERED, NcState.ANALYSIS) and (handler or nc.registered_by_id == user.pk),

@@ -30,6 +30,8 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    HANDLE_COMPLAINTS = "complaints.handle"
+    ANSWER_COMPLAINTS = "complaints.answer"
     REGISTER_NC = "improvement.register"
     HANDLE_NC = "improvement.handle"
     APPROVE_NC_PLAN = "improvement.approve_plan"
@@ -51,6 +53,8 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.HANDLE_COMPLAINTS: _("Receive complaints and suggestions and route them to units"),
+    Perm.ANSWER_COMPLAINTS: _("Answer complaints and suggestions routed to the unit"),
     Perm.REGISTER_NC: _("Register nonconformities"),
     Perm.HANDLE_NC: _("Analyse nonconformities of the unit and plan actions"),
     Perm.APPROVE_NC_PLAN: _("Approve action plans for the unit"),
@@ -64,8 +68,15 @@ INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC})
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 READ_PERMS = frozenset({Perm.VIEW_ORG, Perm.VIEW_NC})
 
+# Complaints are seen only by the quality department and the unit a complaint is routed to
+# (issue 5): not by the system administrator, nor by top management.
+COMPLAINT_PERMS = frozenset({Perm.HANDLE_COMPLAINTS, Perm.ANSWER_COMPLAINTS})
+# Likewise nonconformities: the people involved, the quality department, top management and
+# analysts (reading) see them; the system administrator registers them like anyone at work.
+NC_PERMS = frozenset({Perm.HANDLE_NC, Perm.APPROVE_NC_PLAN, Perm.MANAGE_NC, Perm.VIEW_NC})
+
 MATRIX: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMS,
+    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS,
     Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_NC}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
@@ -78,6 +89,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
             Perm.APPROVE_NC_PLAN,
@@ -91,6 +103,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
         }
@@ -187,6 +200,14 @@ def institution_ids(user, perm: str = Perm.VIEW_ORG) -> set[int] | None:
             return None
         ids.add(g.institution_id)
     return ids
+
+
+def sees_institution(user, institution_id) -> bool:
+    """Whether a signed-in user may see the institution at all (anonymous: never)."""
+    if user is None or not user.is_authenticated:
+        return False
+    ids = institution_ids(user)
+    return ids is None or institution_id in ids
 
 
 def roles_held(user) -> set[str]:

@@ -11,6 +11,7 @@ from sapat.core.models import AuditEntry
 from sapat.improvement import services as svc
 from sapat.improvement.models import Action, ActionKind, ActionStatus, NcState, Nonconformity, Origin, Verdict
 from sapat.org.choices import Role
+from sapat.org.models import RoleAssignment
 from sapat.org.tests import factories as org_factories
 from sapat.processes.tests.test_risks import make_risk
 
@@ -150,9 +151,11 @@ def test_approval_needs_an_action_then_the_unit_head_and_the_quality_department(
 def test_the_two_approvals_are_by_two_people(world):
     item = _planned(world)
     f.action(item, world.staff_a.person)
-    svc.nonconformity_approve_plan(actor=world.admin, nonconformity=item, side="unit")
+    both = org_factories.user_with_role(Role.QUALITY_DEPARTMENT, world.root)
+    RoleAssignment.objects.create(user=both, role=Role.UNIT_HEAD, unit=world.fac_a)
+    svc.nonconformity_approve_plan(actor=both, nonconformity=item, side="unit")
     with pytest.raises(ValidationError) as error:
-        svc.nonconformity_approve_plan(actor=world.admin, nonconformity=item, side="quality")
+        svc.nonconformity_approve_plan(actor=both, nonconformity=item, side="quality")
     assert "two different people" in str(error.value)
 
 
