@@ -289,7 +289,12 @@ class EffectivenessCheck(models.Model):
     )
     verdict = models.CharField(_("effectiveness"), max_length=16, choices=Verdict.choices)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     checked_on = models.DateField(_("checked on"))
     note = models.TextField(_("evidence of effectiveness"), blank=True)
@@ -407,7 +412,12 @@ class ActionNote(models.Model):
 
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     text = models.TextField(_("progress note"))

@@ -297,3 +297,20 @@ def test_computed_indicators(world):
     assert computations.compute("actions_on_time_share", TODAY.year + 5, scope) is None
     due_year = act.deadline.year
     assert computations.compute("actions_on_time_share", due_year, scope) == 100
+
+
+def test_pages_of_steps_taken_by_the_system(client, world):
+    """The demo loader and the daily command act with no account: the pages show "—"."""
+    item = f.nc(world, actor=None)
+    svc.nonconformity_start_analysis(actor=None, nonconformity=item)
+    svc.nonconformity_analyse(actor=None, nonconformity=item, root_cause="c")
+    act = f.action(item, world.staff_a.person)
+    svc.nonconformity_approve_plan(actor=None, nonconformity=item, side="unit")
+    svc.nonconformity_approve_plan(actor=None, nonconformity=item, side="quality")
+    svc.action_note_add(actor=None, action=act, text="Системадан")
+    svc.action_done(actor=None, action=act, result="ok")
+    Nonconformity.objects.filter(pk=item.pk).update(check_due_on=TODAY)
+    svc.nonconformity_check(actor=None, nonconformity=item, verdict="effective", note="ok")
+    client.force_login(world.quality)
+    assert client.get(item.get_absolute_url()).status_code == 200
+    assert client.get(act.get_absolute_url()).status_code == 200
