@@ -185,10 +185,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets that share a field name ("status", "state", "kind", "source") across apps: each
-    # keeps a name of its own in the API.
+    # Choice sets sharing a field name ("status", "kind") get their own enum names.
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "sapat.documents.choices.DocumentStatus",
+        "DocumentStatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ObjectiveStatusEnum": "sapat.processes.models_policy.ObjectiveStatus",
+        "RiskStatusEnum": "sapat.processes.models_risks.RiskStatus",
+        "RiskKindEnum": "sapat.processes.models_risks.RiskKind",
         "ComplaintStatusEnum": "sapat.complaints.choices.Status",
         "NonconformityStateEnum": "sapat.improvement.models.NcState",
         "NonconformitySourceEnum": "sapat.improvement.models.NcSource",
