@@ -314,3 +314,40 @@ def test_pages_of_steps_taken_by_the_system(client, world):
     client.force_login(world.quality)
     assert client.get(item.get_absolute_url()).status_code == 200
     assert client.get(act.get_absolute_url()).status_code == 200
+
+
+POST_ONLY = {"nc_start", "nc_approve", "nc_check", "nc_close", "action_note", "action_done", "action_cancel"}
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_page_renders_for_the_quality_department(client, world, language):
+    from django.urls import URLPattern
+
+    from sapat.improvement import urls
+
+    item = f.nc(world)
+    svc.nonconformity_start_analysis(actor=None, nonconformity=item)
+    act = f.action(item, world.staff_a.person)
+    nc_type = svc.types_for(world.inst.pk).first()
+    args = {
+        "nc_detail": [item.pk],
+        "nc_edit": [item.pk],
+        "nc_analyse": [item.pk],
+        "nc_action_add": [item.pk],
+        "action_detail": [act.pk],
+        "nc_type_edit": [nc_type.pk],
+    }
+    type(world.quality).objects.filter(pk=world.quality.pk).update(language=language)
+    client.force_login(type(world.quality).objects.get(pk=world.quality.pk))
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.name in POST_ONLY:
+            assert (
+                client.get(reverse(pattern.name, args=[item.pk, "unit"][: len(pattern.pattern.converters)])).status_code
+                == 405
+            )
+            continue
+        assert pattern.name in args or not pattern.pattern.converters, f"add a record for {pattern.name!r}"
+        response = client.get(reverse(pattern.name, args=args.get(pattern.name, [])))
+        assert response.status_code == 200, (pattern.name, response.status_code)
+        assert f'<html lang="{language}">' in response.content.decode()
