@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sapat.documents",
     "sapat.processes",
     "sapat.complaints",
+    "sapat.improvement",
     "sapat.demo",
 ]
 
@@ -191,6 +192,10 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "sapat.processes.models_risks.RiskStatus",
         "RiskKindEnum": "sapat.processes.models_risks.RiskKind",
         "ComplaintStatusEnum": "sapat.complaints.choices.Status",
+        "NonconformityStateEnum": "sapat.improvement.models.NcState",
+        "NonconformitySourceEnum": "sapat.improvement.models.NcSource",
+        "ActionKindEnum": "sapat.improvement.models.ActionKind",
+        "ActionStatusEnum": "sapat.improvement.models.ActionStatus",
     },
 }
 

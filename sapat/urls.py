@@ -6,11 +6,13 @@ urlpatterns = [
     path("", include("sapat.org.urls")),
     path("documents/", include("sapat.documents.urls")),
     path("processes/", include("sapat.processes.urls")),
+    path("improvement/", include("sapat.improvement.urls")),
     path("", include("sapat.complaints.urls")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
     path("api/", include("sapat.processes.api.urls")),
     path("api/", include("sapat.complaints.api.urls")),
+    path("api/", include("sapat.improvement.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

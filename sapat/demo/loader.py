@@ -56,6 +56,7 @@ from .data_common import (
     academic_year_dates,
     semester_dates,
 )
+from .improvement_loader import load_improvement
 from .indicators_loader import load_indicators
 from .objective_indicators_loader import load_objective_indicators
 from .policy_loader import load_policies
@@ -624,6 +625,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} processes": done for code, done in load_process_registers(write).items()})
     outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
+    outcome.update({f"{code} nonconformities": done for code, done in load_improvement(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
     outcome.update({f"{code} objective indicators": d for code, d in load_objective_indicators(write).items()})
     outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})

@@ -32,6 +32,11 @@ class Perm:
     MANAGE_PROCESSES = "processes.manage"
     HANDLE_COMPLAINTS = "complaints.handle"
     ANSWER_COMPLAINTS = "complaints.answer"
+    REGISTER_NC = "improvement.register"
+    HANDLE_NC = "improvement.handle"
+    APPROVE_NC_PLAN = "improvement.approve_plan"
+    MANAGE_NC = "improvement.manage"
+    VIEW_NC = "improvement.view"
 
 
 PERM_LABELS = {
@@ -50,20 +55,29 @@ PERM_LABELS = {
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
     Perm.HANDLE_COMPLAINTS: _("Receive complaints and suggestions and route them to units"),
     Perm.ANSWER_COMPLAINTS: _("Answer complaints and suggestions routed to the unit"),
+    Perm.REGISTER_NC: _("Register nonconformities"),
+    Perm.HANDLE_NC: _("Analyse nonconformities of the unit and plan actions"),
+    Perm.APPROVE_NC_PLAN: _("Approve action plans for the unit"),
+    Perm.MANAGE_NC: _("Run nonconformities and actions (quality department)"),
+    Perm.VIEW_NC: _("Read all nonconformities and actions"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
-INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG})
-# Roles that may never write, whatever a future matrix row says.
+INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC})
+# Roles that may never write, whatever a future matrix row says; they keep only reading rights.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
+READ_PERMS = frozenset({Perm.VIEW_ORG, Perm.VIEW_NC})
 
 # Complaints are seen only by the quality department and the unit a complaint is routed to
 # (issue 5): not by the system administrator, nor by top management.
 COMPLAINT_PERMS = frozenset({Perm.HANDLE_COMPLAINTS, Perm.ANSWER_COMPLAINTS})
+# Likewise nonconformities: the people involved, the quality department, top management and
+# analysts (reading) see them; the system administrator registers them like anyone at work.
+NC_PERMS = frozenset({Perm.HANDLE_NC, Perm.APPROVE_NC_PLAN, Perm.MANAGE_NC, Perm.VIEW_NC})
 
 MATRIX: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS,
-    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
+    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS,
+    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_NC}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
         {
@@ -76,6 +90,9 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
             Perm.ANSWER_COMPLAINTS,
+            Perm.REGISTER_NC,
+            Perm.HANDLE_NC,
+            Perm.APPROVE_NC_PLAN,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
@@ -87,14 +104,17 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
             Perm.ANSWER_COMPLAINTS,
+            Perm.REGISTER_NC,
+            Perm.HANDLE_NC,
         }
     ),
-    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
-    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
-    Role.STAFF: frozenset({Perm.VIEW_ORG}),
+    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),
+    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC}),
+    # Anyone at work may find a nonconformity in their daily work (seed 004 §11.2).
+    Role.STAFF: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),
     # Experts see only what an accreditation project grants them; nothing of the organisation.
     Role.EXPERT: frozenset(),
-    Role.ANALYST: frozenset({Perm.VIEW_ORG}),
+    Role.ANALYST: frozenset({Perm.VIEW_ORG, Perm.VIEW_NC}),
 }
 
 
@@ -127,7 +147,7 @@ def _grants_with(user, perm: str) -> list[Grant]:
     return [
         g
         for g in grants(user)
-        if perm in MATRIX.get(g.role, ()) and not (g.role in READ_ONLY_ROLES and perm != Perm.VIEW_ORG)
+        if perm in MATRIX.get(g.role, ()) and not (g.role in READ_ONLY_ROLES and perm not in READ_PERMS)
     ]
 
 

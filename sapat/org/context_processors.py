@@ -26,5 +26,8 @@ def navigation(request):
             "doc_config": access.can(user, Perm.CONFIGURE_DOCUMENTS),
             "complaints": access.can(user, Perm.ANSWER_COMPLAINTS),
             "complaints_handle": access.can(user, Perm.HANDLE_COMPLAINTS),
+            "improvement": access.can(user, Perm.VIEW_ORG) or access.can(user, Perm.VIEW_NC),
+            "improvement_all": access.can(user, Perm.MANAGE_NC) or access.can(user, Perm.VIEW_NC),
+            "improvement_config": access.can(user, Perm.MANAGE_NC),
         },
     }

@@ -2,7 +2,7 @@
 
 The rule under test: a role applies to the unit it is held in and everything below it;
 `org.view` applies to the whole institution of that unit; an analyst (held with no unit)
-reads every institution and never writes; an external expert sees nothing of the
+reads every institution and never writes (only READ_PERMS); an external expert sees nothing of the
 organisation; only roles in force today count; a superuser may do everything."""
 
 import datetime
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sapat.core.models import User
 from sapat.org import access, selectors
-from sapat.org.access import ALL_PERMS, MATRIX, READ_ONLY_ROLES, Perm
+from sapat.org.access import ALL_PERMS, INSTITUTION_WIDE, MATRIX, READ_ONLY_ROLES, READ_PERMS, Perm
 from sapat.org.choices import Role
 from sapat.org.models import RoleAssignment
 from sapat.org.tests import factories
@@ -26,11 +26,11 @@ def expected_targets(role: str, perm: str) -> set[str]:
     """Where a role held in faculty A (the analyst's with no unit) grants `perm`."""
     if perm not in MATRIX[role]:
         return set()
-    if role in READ_ONLY_ROLES and perm != Perm.VIEW_ORG:
+    if role in READ_ONLY_ROLES and perm not in READ_PERMS:
         return set()
     if role == Role.ANALYST:
         return set(TARGETS)
-    if perm == Perm.VIEW_ORG:
+    if perm in INSTITUTION_WIDE:
         return SAME_INSTITUTION
     return SUBTREE_OF_FAC_A
 
@@ -120,7 +120,7 @@ def test_analyst_reads_everything_never_writes(world):
     factories.person(world.fac_a)
     factories.person(world.other_root)
     assert selectors.people_for(analyst).count() == selectors.people_for(world.admin).count() + 1
-    for perm in ALL_PERMS - {Perm.VIEW_ORG}:
+    for perm in ALL_PERMS - READ_PERMS:
         assert not access.can(analyst, perm, world.root)
 
 
@@ -129,7 +129,7 @@ def test_read_only_roles_never_write_even_if_the_matrix_says_so(world, monkeypat
     monkeypatch.setitem(access.MATRIX, Role.EXPERT, ALL_PERMS)
     analyst = fresh(world.analyst)
     expert = holder(world, Role.EXPERT)
-    for perm in ALL_PERMS - {Perm.VIEW_ORG}:
+    for perm in ALL_PERMS - READ_PERMS:
         assert not access.can(analyst, perm, world.fac_a)
         assert not access.can(expert, perm, world.fac_a)
 
