@@ -6,9 +6,12 @@ urlpatterns = [
     path("", include("sapat.org.urls")),
     path("documents/", include("sapat.documents.urls")),
     path("processes/", include("sapat.processes.urls")),
+    path("surveys/", include("sapat.surveys.urls")),
+    path("s/", include("sapat.surveys.urls_public")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
     path("api/", include("sapat.processes.api.urls")),
+    path("api/", include("sapat.surveys.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

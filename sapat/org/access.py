@@ -30,6 +30,8 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    MANAGE_SURVEYS = "surveys.manage"
+    VIEW_SURVEY_RESULTS = "surveys.results"
 
 
 PERM_LABELS = {
@@ -46,6 +48,8 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.MANAGE_SURVEYS: _("Build questionnaires, run survey campaigns and issue tokens"),
+    Perm.VIEW_SURVEY_RESULTS: _("See survey results of the unit's teachers and programmes"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
@@ -55,7 +59,7 @@ READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS,
-    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
+    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.VIEW_SURVEY_RESULTS}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
         {
@@ -67,11 +71,19 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.VIEW_SURVEY_RESULTS,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
     Role.UNIT_QUALITY: frozenset(
-        {Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT, Perm.MANAGE_DOCUMENTS, Perm.MANAGE_RECORDS}
+        {
+            Perm.VIEW_ORG,
+            Perm.ENTER_CONTINGENT,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_DOCUMENTS,
+            Perm.MANAGE_RECORDS,
+            Perm.VIEW_SURVEY_RESULTS,
+        }
     ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
     Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
