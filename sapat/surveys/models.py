@@ -26,6 +26,10 @@ MIN_GROUP_FLOOR = 3
 MIN_GROUP_DEFAULT = 5
 
 
+def new_open_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def pick(labels: dict, lang: str | None = None) -> str:
     """A {"ky": …, "ru": …, "en": …} label in the language asked, falling back to Kyrgyz."""
     lang = (lang or get_language() or "ky")[:2]
@@ -162,7 +166,7 @@ class Campaign(TimeStamped):
         default=False,
         help_text=_("Anyone with the link may answer once per browser (employers, parents)."),
     )
-    open_key = models.CharField(max_length=32, unique=True, default=secrets.token_urlsafe, editable=False)
+    open_key = models.CharField(max_length=32, unique=True, default=new_open_key, editable=False)
     previous = models.ForeignKey(
         "self",
         verbose_name=_("previous campaign"),

@@ -173,7 +173,7 @@ def faculty_of(unit: Unit) -> Unit:
     """The faculty-level unit at or above `unit` (the unit itself when there is none)."""
     if unit.unit_type in FACULTY_TYPES:
         return unit
-    ids = unit.ancestor_ids()
+    ids = unit.ancestor_ids
     found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, unit_type__in=FACULTY_TYPES)}
     return next((found[pk] for pk in reversed(ids) if pk in found), unit)
 
