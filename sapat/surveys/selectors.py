@@ -223,10 +223,11 @@ def results(campaign, slot_q=None, by=None, texts=True) -> Results:
     responses = Response.objects.filter(campaign=campaign, slot_id__in=slot_ids)
     answers = Answer.objects.filter(campaign=campaign, slot_id__in=slot_ids)
     group_fields = [f"slot__{field_name}"] if field_name else []
-    respondents = {
-        (r[group_fields[0]] if group_fields else None): r["n"]
-        for r in responses.values(*group_fields).annotate(n=Count("pk"))
-    }
+    if group_fields:
+        rows = responses.values(*group_fields).annotate(n=Count("pk")).values_list(*group_fields, "n")
+        respondents = dict(rows)
+    else:
+        respondents = {None: responses.count()}
     total = sum(respondents.values())
     counts = (
         answers.filter(value__gte=1, question__kind__in=SCALED_KINDS | CHOICE_KINDS)
