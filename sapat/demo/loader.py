@@ -59,6 +59,7 @@ from .policy_loader import load_policies
 from .process_loader import load_process_registers
 from .risks_loader import load_risks
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
+from .surveys_loader import load_surveys
 
 INSTITUTIONS: tuple[InstitutionSpec, ...] = (data_batsu.INSTITUTION, data_oshsu.INSTITUTION)
 
@@ -621,6 +622,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
+    outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
     return outcome
 
 

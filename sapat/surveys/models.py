@@ -221,12 +221,9 @@ class Slot(models.Model):
 
     class Meta:
         ordering = ["campaign_id", "group__name", "discipline"]
+        # Slots without a group or teacher are made with get_or_create (NULLs are distinct here).
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "group", "discipline", "teacher"],
-                name="slot_unique",
-                nulls_distinct=False,
-            )
+            models.UniqueConstraint(fields=["campaign", "group", "discipline", "teacher"], name="slot_unique")
         ]
 
     def __str__(self):

@@ -28,6 +28,12 @@ TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 TOKEN_LENGTH = 10
 
 
+def _require(actor, unit) -> None:
+    """`actor` None is the system itself (a command, the demo loader)."""
+    if actor is not None:
+        access.require(actor, Perm.MANAGE_SURVEYS, unit)
+
+
 def root_unit(institution_id) -> Unit:
     return Unit.objects.get(institution_id=institution_id, parent=None)
 
@@ -41,8 +47,7 @@ def _labels(triple) -> dict:
 def library_load(*, actor, institution, path=LIBRARY_PATH) -> int:
     """Load the shipped questionnaires into an institution; a key already there is kept as
     it is (the institution may have edited it). Returns how many were added."""
-    if actor is not None:
-        access.require(actor, Perm.MANAGE_SURVEYS, root_unit(institution.pk))
+    _require(actor, root_unit(institution.pk))
     pack = json.loads(Path(path).read_text(encoding="utf-8"))
     scales = {name: [_labels(t) for t in points] for name, points in pack["scales"].items()}
     present = set(Questionnaire.objects.filter(institution=institution).values_list("key", flat=True))
@@ -89,7 +94,7 @@ def library_load(*, actor, institution, path=LIBRARY_PATH) -> int:
 
 # --- questionnaire versions --------------------------------------------------------------
 def _require_manage(actor, institution_id):
-    access.require(actor, Perm.MANAGE_SURVEYS, root_unit(institution_id))
+    _require(actor, root_unit(institution_id))
 
 
 def has_answers(questionnaire) -> bool:
@@ -180,7 +185,7 @@ def faculty_of(unit: Unit) -> Unit:
 
 @transaction.atomic
 def campaign_create(*, actor, campaign: Campaign, units=(), programmes=(), groups=()) -> Campaign:
-    access.require(actor, Perm.MANAGE_SURVEYS, campaign.unit)
+    _require(actor, campaign.unit)
     if campaign.audience == Stakeholder.STUDENTS and not (units or programmes or groups):
         raise ValidationError({"target_groups": _("Choose the students: units, programmes or groups.")})
     if campaign.questionnaire.per_teaching_slot and campaign.audience != Stakeholder.STUDENTS:
@@ -232,7 +237,7 @@ def _build_slots(campaign):
 def slot_add_teaching(*, actor, campaign, group, discipline, teacher) -> tuple[Slot, bool]:
     """A discipline–teacher pair of a group (from the teaching-load list). Its results count
     towards the teacher's department and faculty."""
-    access.require(actor, Perm.MANAGE_SURVEYS, campaign.unit)
+    _require(actor, campaign.unit)
     if not campaign.questionnaire.per_teaching_slot:
         raise ValidationError(_("This campaign's questionnaire is not asked per discipline and teacher."))
     if campaign.status != CampaignStatus.DRAFT:
@@ -254,7 +259,7 @@ def slot_add_teaching(*, actor, campaign, group, discipline, teacher) -> tuple[S
 
 
 def _set_status(actor, campaign, status, allowed_from):
-    access.require(actor, Perm.MANAGE_SURVEYS, campaign.unit)
+    _require(actor, campaign.unit)
     if campaign.status not in allowed_from:
         raise ValidationError(_("This cannot be done in the campaign's present state."))
     campaign.status = status
@@ -282,7 +287,7 @@ def _code() -> str:
 def tokens_generate(*, actor, campaign, slot=None, count=None) -> int:
     """Issue tokens up to each slot's expected number of respondents (or `count` more for one
     slot). Tokens name no person: they are handed out in the classroom or sent by mail."""
-    access.require(actor, Perm.MANAGE_SURVEYS, campaign.unit)
+    _require(actor, campaign.unit)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("The campaign is closed."))
     slots = [slot] if slot is not None else list(campaign.slots.all())
