@@ -5,9 +5,10 @@ A submission is one transaction of three statements: mark the token used (an UPD
 only succeeds once), insert the response, bulk insert its answers. The questions of a
 questionnaire version are cached in the process: a version with answers never changes."""
 
+import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,8 @@ from .models import Answer, Campaign, Question, Response, Slot, Token
 
 TEXT_LIMIT = 2000
 _QUESTIONS: dict[tuple[int, object], list] = {}
+_CAMPAIGNS: dict[int, tuple[float, Campaign]] = {}
+CAMPAIGN_CACHE_SECONDS = 5
 
 
 class Refused(Exception):
@@ -132,14 +135,40 @@ def _read(q, post, name, number) -> list[Answer]:
     return rows
 
 
-def _store(campaign, slot_id, checked: Checked, lang) -> Response:
+def _store(campaign, slot_id, checked: Checked, lang) -> None:
+    """Insert the response and all its answers: two statements, no ORM objects per answer."""
     response = Response.objects.create(
         campaign_id=campaign.pk, slot_id=slot_id, submitted_on=timezone.localdate(), language=lang
     )
-    for answer in checked.answers:
-        answer.response_id, answer.campaign_id, answer.slot_id = response.pk, campaign.pk, slot_id
-    Answer.objects.bulk_create(checked.answers)
-    return response
+    if not checked.answers:
+        return
+    params = []
+    for a in checked.answers:
+        params += [response.pk, campaign.pk, slot_id, a.question_id, a.item, a.value, a.text]
+    table = Answer._meta.db_table
+    values = ",".join(["(%s,%s,%s,%s,%s,%s,%s)"] * len(checked.answers))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (response_id, campaign_id, slot_id, question_id, item, value, text) VALUES {values}",
+            params,
+        )
+
+
+def campaign_cached(pk) -> Campaign:
+    """A campaign with its questionnaire, kept in the process for a few seconds: the hot path
+    reads it for every answer. Saving a campaign drops it here at once (other server
+    processes see the change within CAMPAIGN_CACHE_SECONDS)."""
+    now = time.monotonic()
+    hit = _CAMPAIGNS.get(pk)
+    if hit is not None and now - hit[0] < CAMPAIGN_CACHE_SECONDS:
+        return hit[1]
+    campaign = Campaign.objects.select_related("questionnaire").get(pk=pk)
+    _CAMPAIGNS[pk] = (now, campaign)
+    return campaign
+
+
+def forget_campaign(pk) -> None:
+    _CAMPAIGNS.pop(pk, None)
 
 
 def ensure_open(campaign) -> None:
@@ -151,34 +180,48 @@ def ensure_open(campaign) -> None:
 
 
 def token_lookup(code) -> Token:
-    token = (
-        Token.objects.select_related("campaign__questionnaire", "slot__group", "slot__teacher")
-        .filter(code=code[:24])
-        .first()
-    )
-    if token is None:
-        raise Refused(_("This link is not valid. Check that you copied it in full."), status=404)
-    return token
+    try:
+        return Token.objects.select_related("campaign__questionnaire", "slot__teacher").get(code=code[:24])
+    except Token.DoesNotExist:
+        raise Refused(_("This link is not valid. Check that you copied it in full."), status=404) from None
+
+
+def USED_MESSAGE():  # noqa: N802 - a message, read when raised (in the respondent's language)
+    return _("This link has already been used: each link answers once. Thank you!")
 
 
 def refuse_used(token) -> None:
     if token.used:
-        raise Refused(_("This link has already been used: each link answers once. Thank you!"), status=409)
+        raise Refused(USED_MESSAGE(), status=409)
 
 
-def submit_token(token: Token, post, lang) -> Checked:
+def submit_code(code, post, lang) -> Checked:
     """Store one answer given with a token. Returns the check; nothing is stored when it has
-    errors. A token used at the same moment in two tabs stores one response only."""
-    refuse_used(token)
-    ensure_open(token.campaign)
-    checked = check(token.campaign.questionnaire, post)
+    errors. A token used at the same moment in two tabs stores one response only: marking it
+    used is a conditional UPDATE in the same transaction as the insert."""
+    code = code[:24]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT campaign_id, slot_id, used FROM {Token._meta.db_table} WHERE code = %s", [code])
+        row = cursor.fetchone()
+    if row is None:
+        raise Refused(_("This link is not valid. Check that you copied it in full."), status=404)
+    campaign_id, slot_id, used = row
+    if used:
+        raise Refused(USED_MESSAGE(), status=409)
+    campaign = campaign_cached(campaign_id)
+    ensure_open(campaign)
+    checked = check(campaign.questionnaire, post)
     if checked.errors:
         return checked
     with transaction.atomic():
-        if not Token.objects.filter(pk=token.pk, used=False).update(used=True):
-            raise Refused(_("This link has already been used: each link answers once. Thank you!"), status=409)
-        _store(token.campaign, token.slot_id, checked, lang)
+        if not Token.objects.filter(code=code, used=False).update(used=True):
+            raise Refused(USED_MESSAGE(), status=409)
+        _store(campaign, slot_id, checked, lang)
     return checked
+
+
+def submit_token(token: Token, post, lang) -> Checked:
+    return submit_code(token.code, post, lang)
 
 
 def open_slot(campaign) -> Slot:

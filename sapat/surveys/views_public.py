@@ -127,16 +127,17 @@ def _about(slot) -> str:
 def answer(request, code):
     lang = _lang(request)
     try:
-        token = answering.token_lookup(code)
-        answering.refuse_used(token)
-        answering.ensure_open(token.campaign)
         if request.method == "POST":
-            checked = answering.submit_token(token, request.POST, lang)
+            checked = answering.submit_code(code, request.POST, lang)
             if not checked.errors:
-                return redirect(f"{reverse('survey_done')}?lang={lang}&k={token.code}")
+                return redirect(f"{reverse('survey_done')}?lang={lang}&k={code[:24]}")
             status, errors = 400, checked.errors
         else:
             status, errors = 200, None
+        # Shown only when there is a form to show: the slow, complete read is fine here.
+        token = answering.token_lookup(code)
+        answering.refuse_used(token)
+        answering.ensure_open(token.campaign)
     except Refused as refused:
         return _refused(request, refused, lang)
     return _page(
