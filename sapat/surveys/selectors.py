@@ -210,12 +210,24 @@ def _means(answers, key_field=None) -> dict:
     return {(r.get(key_field), r["question__code"], r["item"]): round(r["m"], 2) for r in rows}
 
 
+def shown_slots(campaign_id, slot_q, min_n):
+    """Slots with at least `min_n` respondents. Only these enter any figure: a small slot
+    left out of a teacher's line but kept in the department's total could be recovered by
+    subtraction, so it is left out of every total too."""
+    return (
+        Slot.objects.filter(slot_q, campaign_id=campaign_id)
+        .annotate(n=Count("responses"))
+        .filter(n__gte=min_n)
+        .values("pk")
+    )
+
+
 def results(campaign, slot_q=None, by=None, texts=True) -> Results:
     """Figures for the slots matching `slot_q` (the user's scope and any drill-down),
     overall and broken down by `by` (a key of DIMENSIONS)."""
     slot_q = slot_q or Q()
     min_n = max(campaign.min_group_size, 3)
-    slot_ids = Slot.objects.filter(slot_q, campaign=campaign).values("pk")
+    slot_ids = shown_slots(campaign.pk, slot_q, min_n)
     field_name = DIMENSIONS[by][1] if by else None
     questions = list(campaign.questionnaire.questions.order_by("section__order", "order", "id"))
     stat_rows = _stat_rows(questions)
@@ -226,6 +238,10 @@ def results(campaign, slot_q=None, by=None, texts=True) -> Results:
     if group_fields:
         rows = responses.values(*group_fields).annotate(n=Count("pk")).values_list(*group_fields, "n")
         respondents = dict(rows)
+        # Groups with only small slots are named as hidden, with no figure at all.
+        present = Slot.objects.filter(slot_q, campaign=campaign, responses__isnull=False)
+        for key in present.values_list(field_name, flat=True).distinct():
+            respondents.setdefault(key, 0)
     else:
         respondents = {None: responses.count()}
     total = sum(respondents.values())
@@ -275,14 +291,12 @@ def results(campaign, slot_q=None, by=None, texts=True) -> Results:
 def _compare(campaign, slot_q, overall: Group) -> None:
     """The institution average (the whole campaign) and the previous campaign's mean for the
     same scope, matched by question code and item (versions may differ)."""
-    institution = _means(Answer.objects.filter(campaign=campaign))
+    min_n = max(campaign.min_group_size, 3)
+    institution = _means(Answer.objects.filter(campaign=campaign, slot_id__in=shown_slots(campaign.pk, Q(), min_n)))
     previous = {}
     if campaign.previous_id:
-        prev_slots = Slot.objects.filter(slot_q, campaign_id=campaign.previous_id).values("pk")
-        if Response.objects.filter(campaign_id=campaign.previous_id, slot_id__in=prev_slots).count() >= max(
-            campaign.min_group_size, 3
-        ):
-            previous = _means(Answer.objects.filter(campaign_id=campaign.previous_id, slot_id__in=prev_slots))
+        prev_slots = shown_slots(campaign.previous_id, slot_q, min_n)
+        previous = _means(Answer.objects.filter(campaign_id=campaign.previous_id, slot_id__in=prev_slots))
     for stat in overall.stats:
         key = (None, stat.question.code, stat.item)
         if key in institution:
@@ -311,10 +325,9 @@ def _int(value):
 def raw_rows(campaign, slot_q=None):
     """The anonymous answers for statistical packages, only of slots with enough respondents;
     the export renumbers responses 1, 2, 3 …"""
-    min_n = max(campaign.min_group_size, 3)
-    slots = Slot.objects.filter(slot_q or Q(), campaign=campaign).annotate(n=Count("responses")).filter(n__gte=min_n)
+    slots = shown_slots(campaign.pk, slot_q or Q(), max(campaign.min_group_size, 3))
     return (
-        Answer.objects.filter(campaign=campaign, slot__in=slots.values("pk"))
+        Answer.objects.filter(campaign=campaign, slot__in=slots)
         .values_list("response_id", "slot__discipline", "slot__teacher_id", "question__code", "item", "value", "text")
         .order_by("response_id", "question__order", "item")
     )

@@ -26,16 +26,30 @@ def ev(world):
 
 def test_figures_per_question(ev):
     results = selectors.results(ev.campaign, by="teacher")
-    assert results.overall.respondents == 9
+    # Teacher B's 3 answers count nowhere: not in their line, not in the total.
+    assert results.overall.respondents == 6
     goals = next(s for s in results.overall.stats if s.question.code == "goals")
-    assert goals.counts == {4: 9} and goals.mean == 4 and goals.median == 4 and goals.positive_share == 100
+    assert goals.counts == {4: 6} and goals.mean == 4 and goals.median == 4 and goals.positive_share == 100
     practice = next(s for s in results.overall.stats if s.question.code == "practice")
-    assert practice.positive_share == 0 and practice.distribution()[2][1:] == (9, 100)
+    assert practice.positive_share == 0 and practice.distribution()[2][1:] == (6, 100)
     (shown,) = [g for g in results.groups if not g.hidden]
     (hidden,) = [g for g in results.groups if g.hidden]
     assert shown.key == ev.s1.teacher_id and shown.respondents == 6
     assert hidden.key == ev.s2.teacher_id and hidden.stats == []
-    assert [t for q, texts in results.texts for t in texts] == ["Көбүрөөк практика керек"] * 9
+    assert [t for q, texts in results.texts for t in texts] == ["Көбүрөөк практика керек"] * 6
+
+
+def test_a_small_group_cannot_be_recovered_by_subtraction(ev):
+    """The total minus the shown lines gives nothing about the hidden one."""
+    results = selectors.results(ev.campaign, by="teacher")
+    shown = [g for g in results.groups if not g.hidden]
+    assert results.overall.respondents == sum(g.respondents for g in shown)
+    for overall_stat, *lines in zip(results.overall.stats, *[g.stats for g in shown], strict=True):
+        summed = {}
+        for stat in lines:
+            for value, n in stat.counts.items():
+                summed[value] = summed.get(value, 0) + n
+        assert overall_stat.counts == summed
 
 
 def test_comparison_with_the_institution_and_the_previous_campaign(world, ev):
@@ -69,7 +83,7 @@ def test_a_head_sees_their_departments_teachers(client, world, ev):
 def test_quality_sees_everything_but_small_groups(client, world, ev):
     client.force_login(world.quality)
     body = client.get(reverse("campaign_results", args=[ev.campaign.pk]) + "?by=teacher").content.decode()
-    assert "Respondents: 9" in body and "fewer than 5: not shown" in body
+    assert "Respondents: 6" in body and "fewer than 5: not shown" in body
     # Drilling down into the small group shows nothing.
     body = client.get(
         reverse("campaign_results", args=[ev.campaign.pk]) + f"?teacher={ev.s2.teacher_id}"
@@ -114,7 +128,7 @@ def test_exports_hide_small_groups(client, world, ev):
 def test_api_gives_aggregates_only_and_hides_small_groups(client, world, ev):
     client.force_login(world.quality)
     data = client.get(f"/api/survey-campaigns/{ev.campaign.pk}/results/?by=teacher").json()
-    assert data["overall"]["respondents"] == 9 and data["min_group_size"] == 5
+    assert data["overall"]["respondents"] == 6 and data["min_group_size"] == 5
     hidden = [g for g in data["groups"] if g["hidden"]]
     assert len(hidden) == 1 and hidden[0]["respondents"] is None and hidden[0]["stats"] == []
     assert "text" not in str(data["overall"]["stats"][0])
