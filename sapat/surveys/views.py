@@ -277,6 +277,7 @@ def campaign_results(request, pk):
             "results": results,
             "dimensions": [(k, v[0]) for k, v in selectors.DIMENSIONS.items()],
             "query": request.GET.urlencode(),
+            "can_manage": selectors.can_manage(request.user, campaign),
         },
     )
 
