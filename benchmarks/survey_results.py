@@ -44,6 +44,7 @@ def main():
         DJANGO_SETTINGS_MODULE="sapat.settings",
         SAPAT_SECRET_KEY="benchmark-only-secret-key-0123456789-abcdefghijklmnop",
         SAPAT_TESTING="1",
+        SAPAT_ALLOWED_HOSTS="testserver,127.0.0.1",
     )
     try:
         run()

@@ -7,6 +7,7 @@ is dropped here, so every page, export and API answer built on `results()` hides
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -203,11 +204,30 @@ def _stat_rows(questions):
     return rows
 
 
-def _means(answers, key_field=None) -> dict:
-    """{(group key, question code, item): mean} over scaled questions, in the database."""
-    fields = ["question__code", "item"] + ([key_field] if key_field else [])
-    rows = answers.filter(question__kind__in=SCALED_KINDS, value__gte=1).values(*fields).annotate(m=Avg("value"))
-    return {(r.get(key_field), r["question__code"], r["item"]): round(r["m"], 2) for r in rows}
+def _means(campaign_id, slots) -> dict:
+    """{(question code, item): mean} over the scaled questions of a campaign, in the database
+    (the question ids are listed, so the answers are not joined to their questions)."""
+    codes = dict(
+        Question.objects.filter(questionnaire__campaigns=campaign_id, kind__in=SCALED_KINDS).values_list("pk", "code")
+    )
+    rows = (
+        Answer.objects.filter(campaign_id=campaign_id, slot_id__in=slots, question_id__in=list(codes), value__gte=1)
+        .values("question_id", "item")
+        .annotate(m=Avg("value"))
+    )
+    return {(codes[r["question_id"]], r["item"]): round(r["m"], 2) for r in rows}
+
+
+def _institution_means(campaign, min_n) -> dict:
+    """The whole campaign's means, kept while no new response arrives (a closed campaign's
+    never change; reading 2 million answers for every page would not do)."""
+    count = Response.objects.filter(campaign=campaign).count()
+    key = f"surveys:institution-means:{campaign.pk}:{count}:{min_n}"
+    means = cache.get(key)
+    if means is None:
+        means = _means(campaign.pk, shown_slots(campaign.pk, Q(), min_n))
+        cache.set(key, means, 3600)
+    return means
 
 
 def shown_slots(campaign_id, slot_q, min_n):
@@ -246,7 +266,7 @@ def results(campaign, slot_q=None, by=None, texts=True) -> Results:
         respondents = {None: responses.count()}
     total = sum(respondents.values())
     counts = (
-        answers.filter(value__gte=1, question__kind__in=SCALED_KINDS | CHOICE_KINDS)
+        answers.filter(value__gte=1, question_id__in=[q.pk for q in questions if q.kind in SCALED_KINDS | CHOICE_KINDS])
         .values("question", "item", "value", *group_fields)
         .annotate(n=Count("pk"))
     )
@@ -280,7 +300,8 @@ def results(campaign, slot_q=None, by=None, texts=True) -> Results:
         _compare(campaign, slot_q, overall)
     shown_texts = []
     if texts and not overall.hidden:
-        text_rows = answers.filter(Q(question__kind__in=TEXT_KINDS) | Q(value=0)).exclude(text="")
+        text_ids = [q.pk for q in questions if q.kind in TEXT_KINDS]
+        text_rows = answers.filter(Q(question_id__in=text_ids) | Q(value=0)).exclude(text="")
         by_question = {}
         for question_id, text in text_rows.values_list("question", "text").order_by("question", "pk"):
             by_question.setdefault(question_id, []).append(text)
@@ -292,13 +313,12 @@ def _compare(campaign, slot_q, overall: Group) -> None:
     """The institution average (the whole campaign) and the previous campaign's mean for the
     same scope, matched by question code and item (versions may differ)."""
     min_n = max(campaign.min_group_size, 3)
-    institution = _means(Answer.objects.filter(campaign=campaign, slot_id__in=shown_slots(campaign.pk, Q(), min_n)))
+    institution = _institution_means(campaign, min_n)
     previous = {}
     if campaign.previous_id:
-        prev_slots = shown_slots(campaign.previous_id, slot_q, min_n)
-        previous = _means(Answer.objects.filter(campaign_id=campaign.previous_id, slot_id__in=prev_slots))
+        previous = _means(campaign.previous_id, shown_slots(campaign.previous_id, slot_q, min_n))
     for stat in overall.stats:
-        key = (None, stat.question.code, stat.item)
+        key = (stat.question.code, stat.item)
         if key in institution:
             stat.compare["institution"] = institution[key]
         if key in previous:

@@ -1,10 +1,14 @@
 from rest_framework import serializers
 
+from sapat.processes.api.serializers import choices_help
+
+from ..choices import CampaignStatus, QuestionKind, Stakeholder
 from ..models import Campaign, Question, Questionnaire
 
 
 class QuestionSerializer(serializers.ModelSerializer):
     section = serializers.JSONField(source="section.title", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=choices_help(QuestionKind))
 
     class Meta:
         model = Question
@@ -27,6 +31,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
+    stakeholder = serializers.CharField(read_only=True, help_text=choices_help(Stakeholder))
 
     class Meta:
         model = Questionnaire
@@ -45,6 +50,9 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
+    audience = serializers.CharField(read_only=True, help_text=choices_help(Stakeholder))
+    status = serializers.CharField(read_only=True, help_text=choices_help(CampaignStatus))
+
     class Meta:
         model = Campaign
         fields = [

@@ -180,3 +180,23 @@ def test_pages_cost_the_same_whatever_the_answers(client, world, ev, suffix):
     f.answer(ev.s2, 10)
     f.answer(ev.s1, 10)
     assert _count(client, url) == small
+
+
+def test_comparison_with_the_previous_campaign(world, ev):
+    from sapat.surveys import services
+    from sapat.surveys.choices import CampaignStatus
+    from sapat.surveys.models import Campaign
+
+    later = Campaign.objects.get(pk=ev.campaign.pk)
+    later.pk, later.id, later._state.adding = None, None, True
+    later.open_key, later.previous, later.status = "later", ev.campaign, CampaignStatus.DRAFT
+    later.save()
+    slot, _ = services.slot_add_teaching(
+        actor=world.quality, campaign=later, group=ev.g1, discipline="Педагогика", teacher=ev.s1.teacher
+    )
+    services.tokens_generate(actor=world.quality, campaign=later)
+    services.campaign_open(actor=world.quality, campaign=later)
+    f.answer(slot, 5, {**f.TEACHING_ANSWERS, "goals": "2"})
+    results = selectors.results(later, selectors.Q(teacher=ev.s1.teacher))
+    goals = next(s for s in results.overall.stats if s.question.code == "goals")
+    assert goals.mean == 2 and goals.compare == {"institution": 2.0, "previous": 4.0}
