@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sapat.processes",
     "sapat.complaints",
     "sapat.improvement",
+    "sapat.surveys",
     "sapat.demo",
 ]
 

@@ -64,6 +64,7 @@ from .process_loader import load_process_registers
 from .risks_loader import load_risks
 from .roadmap_loader import load_roadmaps
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
+from .surveys_loader import load_surveys
 
 INSTITUTIONS: tuple[InstitutionSpec, ...] = (data_batsu.INSTITUTION, data_oshsu.INSTITUTION)
 
@@ -631,6 +632,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})
     outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
     outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})
+    outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
     return outcome
 
 

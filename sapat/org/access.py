@@ -37,6 +37,8 @@ class Perm:
     APPROVE_NC_PLAN = "improvement.approve_plan"
     MANAGE_NC = "improvement.manage"
     VIEW_NC = "improvement.view"
+    MANAGE_SURVEYS = "surveys.manage"
+    VIEW_SURVEY_RESULTS = "surveys.results"
 
 
 PERM_LABELS = {
@@ -60,6 +62,8 @@ PERM_LABELS = {
     Perm.APPROVE_NC_PLAN: _("Approve action plans for the unit"),
     Perm.MANAGE_NC: _("Run nonconformities and actions (quality department)"),
     Perm.VIEW_NC: _("Read all nonconformities and actions"),
+    Perm.MANAGE_SURVEYS: _("Build questionnaires, run survey campaigns and issue tokens"),
+    Perm.VIEW_SURVEY_RESULTS: _("See survey results of the unit's teachers and programmes"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
@@ -77,7 +81,9 @@ NC_PERMS = frozenset({Perm.HANDLE_NC, Perm.APPROVE_NC_PLAN, Perm.MANAGE_NC, Perm
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS,
-    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_NC}),
+    Role.TOP_MANAGEMENT: frozenset(
+        {Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_NC, Perm.VIEW_SURVEY_RESULTS}
+    ),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
     Role.UNIT_HEAD: frozenset(
         {
@@ -93,6 +99,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
             Perm.APPROVE_NC_PLAN,
+            Perm.VIEW_SURVEY_RESULTS,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
@@ -106,6 +113,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
+            Perm.VIEW_SURVEY_RESULTS,
         }
     ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),

@@ -29,5 +29,6 @@ def navigation(request):
             "improvement": access.can(user, Perm.VIEW_ORG) or access.can(user, Perm.VIEW_NC),
             "improvement_all": access.can(user, Perm.MANAGE_NC) or access.can(user, Perm.VIEW_NC),
             "improvement_config": access.can(user, Perm.MANAGE_NC),
+            "surveys": access.can(user, Perm.MANAGE_SURVEYS),
         },
     }

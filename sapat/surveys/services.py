@@ -1,0 +1,308 @@
+"""Writes: the questionnaire library, questionnaire versions, campaigns, their slots and
+tokens. Every step checks the right to manage surveys in the campaign's unit and is audited.
+Answers themselves are stored by `answering` (no account, no audit: they are anonymous)."""
+
+import json
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from sapat.core.audit import record, save_audited
+from sapat.core.models import AuditAction
+from sapat.org import access
+from sapat.org.access import Perm
+from sapat.org.choices import UnitType
+from sapat.org.models import StudentGroup, Unit
+
+from .choices import CampaignStatus, QuestionKind, Stakeholder
+from .models import Answer, Campaign, Question, Questionnaire, Section, Slot, Token
+
+LIBRARY_PATH = Path(__file__).parent / "data" / "library.json"
+FACULTY_TYPES = {UnitType.FACULTY, UnitType.INSTITUTE, UnitType.COLLEGE, UnitType.BRANCH, UnitType.HIGHER_SCHOOL}
+# Unambiguous to read aloud and to type from a paper slip: no 0/O, 1/l/I.
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TOKEN_LENGTH = 10
+
+
+def _require(actor, unit) -> None:
+    """`actor` None is the system itself (a command, the demo loader)."""
+    if actor is not None:
+        access.require(actor, Perm.MANAGE_SURVEYS, unit)
+
+
+def root_unit(institution_id) -> Unit:
+    return Unit.objects.get(institution_id=institution_id, parent=None)
+
+
+def _labels(triple) -> dict:
+    return dict(zip(("ky", "ru", "en"), triple, strict=True))
+
+
+# --- the library -------------------------------------------------------------------------
+@transaction.atomic
+def library_load(*, actor, institution, path=LIBRARY_PATH) -> int:
+    """Load the shipped questionnaires into an institution; a key already there is kept as
+    it is (the institution may have edited it). Returns how many were added."""
+    _require(actor, root_unit(institution.pk))
+    pack = json.loads(Path(path).read_text(encoding="utf-8"))
+    scales = {name: [_labels(t) for t in points] for name, points in pack["scales"].items()}
+    present = set(Questionnaire.objects.filter(institution=institution).values_list("key", flat=True))
+    added = 0
+    for spec in pack["questionnaires"]:
+        if spec["key"] in present:
+            continue
+        questionnaire = Questionnaire(
+            institution=institution,
+            key=spec["key"],
+            stakeholder=spec["stakeholder"],
+            per_teaching_slot=spec.get("per_teaching_slot", False),
+            pack_version=pack["version"],
+            **{f"name_{c}": v for c, v in _labels(spec["name"]).items()},
+            **{f"intro_{c}": v for c, v in _labels(spec.get("intro", ["", "", ""])).items()},
+        )
+        save_audited(actor, questionnaire, note=_("Loaded from the library"))
+        order = 0
+        for s_order, s_spec in enumerate(spec["sections"]):
+            section = Section.objects.create(questionnaire=questionnaire, order=s_order, title=_labels(s_spec["title"]))
+            for q in s_spec["questions"]:
+                order += 1
+                show_if = q.get("show_if") or {}
+                Question.objects.create(
+                    questionnaire=questionnaire,
+                    section=section,
+                    order=order,
+                    code=q["code"],
+                    kind=q["kind"],
+                    text=_labels(q["text"]),
+                    required=q.get("required", False),
+                    options=[_labels(o) for o in q.get("options", [])],
+                    allow_other=q.get("allow_other", False),
+                    items=[_labels(i) for i in q.get("items", [])],
+                    scale_labels=scales[q["scale"]] if "scale" in q else [],
+                    min_value=q.get("min"),
+                    max_value=q.get("max"),
+                    show_if_code=show_if.get("code", ""),
+                    show_if_values=show_if.get("values", []),
+                )
+        added += 1
+    return added
+
+
+# --- questionnaire versions --------------------------------------------------------------
+def _require_manage(actor, institution_id):
+    _require(actor, root_unit(institution_id))
+
+
+def has_answers(questionnaire) -> bool:
+    return Answer.objects.filter(question__questionnaire=questionnaire).exists()
+
+
+def _copy(actor, questionnaire) -> Questionnaire:
+    latest = Questionnaire.objects.filter(institution=questionnaire.institution, key=questionnaire.key).order_by(
+        "-version"
+    )[0]
+    sections = list(questionnaire.sections.prefetch_related("questions"))
+    new = Questionnaire.objects.get(pk=questionnaire.pk)
+    new.pk, new.id, new._state.adding, new.version = None, None, True, latest.version + 1
+    save_audited(actor, new, note=_("New version: the earlier one already has answers"))
+    for section in sections:
+        questions = list(section.questions.all())
+        section.pk, section.questionnaire = None, new
+        section.save()
+        for q in questions:
+            q.pk, q.questionnaire, q.section = None, new, section
+        Question.objects.bulk_create(questions)
+    return new
+
+
+@transaction.atomic
+def questionnaire_editable(*, actor, questionnaire) -> Questionnaire:
+    """The version to edit: this one while nobody has answered it, otherwise a new version
+    (old results stay tied to the old one)."""
+    _require_manage(actor, questionnaire.institution_id)
+    if has_answers(questionnaire):
+        return _copy(actor, questionnaire)
+    return questionnaire
+
+
+def _validate_question(question: Question) -> None:
+    errors = {}
+    if not question.text.get("ky"):
+        errors["text_ky"] = _("Write the question in Kyrgyz.")
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(question.options) < 2:
+        errors["options"] = _("A choice needs at least two options.")
+    if question.kind == QuestionKind.MATRIX and not question.items:
+        errors["items"] = _("A matrix needs at least one item.")
+    points = len(question.scale_labels)
+    if question.kind == QuestionKind.LIKERT and points and points not in (3, 4, 5, 7):
+        errors["scale"] = _("A Likert scale has 3, 4, 5 or 7 points.")
+    if question.show_if_code:
+        earlier = question.questionnaire.questions.filter(code=question.show_if_code, order__lt=question.order)
+        if not earlier.exists():
+            errors["show_if_code"] = _("The condition must name an earlier question of this questionnaire.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def question_save(*, actor, questionnaire, question: Question | None, data: dict) -> Question:
+    """Add or change a question. `data` holds the fields of `Question` (texts as dicts).
+    Returns the question saved, which is in a new version when the old one has answers."""
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    if question is not None and target.pk != questionnaire.pk:
+        question = target.questions.get(code=question.code)
+    if question is None:
+        last = target.questions.order_by("-order").first()
+        section = target.sections.order_by("-order").first() or Section.objects.create(
+            questionnaire=target, title={"ky": target.name_ky}
+        )
+        question = Question(questionnaire=target, section=section, order=(last.order if last else 0) + 1)
+    for field, value in data.items():
+        setattr(question, field, value)
+    if target.questions.filter(code=question.code).exclude(pk=question.pk).exists():
+        raise ValidationError({"code": _("Another question of this questionnaire has this code.")})
+    _validate_question(question)
+    question.save()
+    target.save(update_fields=["updated_at"])  # drops the cached form of this version
+    note = _("Question %(code)s saved") % {"code": question.code}
+    record(actor=actor, instance=target, action=AuditAction.UPDATE, note=note)
+    return question
+
+
+# --- campaigns ---------------------------------------------------------------------------
+def faculty_of(unit: Unit) -> Unit:
+    """The faculty-level unit at or above `unit` (the unit itself when there is none)."""
+    if unit.unit_type in FACULTY_TYPES:
+        return unit
+    ids = unit.ancestor_ids
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, unit_type__in=FACULTY_TYPES)}
+    return next((found[pk] for pk in reversed(ids) if pk in found), unit)
+
+
+@transaction.atomic
+def campaign_create(*, actor, campaign: Campaign, units=(), programmes=(), groups=()) -> Campaign:
+    _require(actor, campaign.unit)
+    if campaign.audience == Stakeholder.STUDENTS and not (units or programmes or groups):
+        raise ValidationError({"target_groups": _("Choose the students: units, programmes or groups.")})
+    if campaign.questionnaire.per_teaching_slot and campaign.audience != Stakeholder.STUDENTS:
+        raise ValidationError({"audience": _("Teaching is evaluated by students.")})
+    campaign.status = CampaignStatus.DRAFT
+    save_audited(actor, campaign)
+    campaign.target_units.set(units)
+    campaign.target_programmes.set(programmes)
+    campaign.target_groups.set(groups)
+    if not campaign.questionnaire.per_teaching_slot:
+        _build_slots(campaign)
+    return campaign
+
+
+def target_groups_of(campaign):
+    q = Q(pk__in=campaign.target_groups.all()) | Q(programme__in=campaign.target_programmes.all())
+    for unit in campaign.target_units.all():
+        q |= Q(programme__unit__path__startswith=unit.path)
+    return StudentGroup.objects.filter(q, programme__institution_id=campaign.institution_id, is_active=True)
+
+
+def _build_slots(campaign):
+    """Student surveys: a slot per group; others: one slot for the whole campaign."""
+    if campaign.audience == Stakeholder.STUDENTS:
+        for group in target_groups_of(campaign).select_related("programme__unit"):
+            unit = group.programme.unit
+            Slot.objects.get_or_create(
+                campaign=campaign,
+                group=group,
+                discipline="",
+                teacher=None,
+                defaults={
+                    "programme": group.programme,
+                    "unit": unit,
+                    "faculty": faculty_of(unit),
+                    "expected": group.student_count,
+                },
+            )
+    else:
+        Slot.objects.get_or_create(
+            campaign=campaign,
+            group=None,
+            discipline="",
+            teacher=None,
+            defaults={"unit": campaign.unit, "faculty": faculty_of(campaign.unit)},
+        )
+
+
+def slot_add_teaching(*, actor, campaign, group, discipline, teacher) -> tuple[Slot, bool]:
+    """A discipline–teacher pair of a group (from the teaching-load list). Its results count
+    towards the teacher's department and faculty."""
+    _require(actor, campaign.unit)
+    if not campaign.questionnaire.per_teaching_slot:
+        raise ValidationError(_("This campaign's questionnaire is not asked per discipline and teacher."))
+    if campaign.status != CampaignStatus.DRAFT:
+        raise ValidationError(_("The teaching load can only be changed while the campaign is a draft."))
+    if group.programme.institution_id != campaign.institution_id or teacher.institution_id != campaign.institution_id:
+        raise ValidationError(_("The group and the teacher must belong to the campaign's institution."))
+    return Slot.objects.get_or_create(
+        campaign=campaign,
+        group=group,
+        discipline=discipline.strip(),
+        teacher=teacher,
+        defaults={
+            "programme": group.programme,
+            "unit": teacher.unit,
+            "faculty": faculty_of(teacher.unit),
+            "expected": group.student_count,
+        },
+    )
+
+
+def _set_status(actor, campaign, status, allowed_from):
+    _require(actor, campaign.unit)
+    if campaign.status not in allowed_from:
+        raise ValidationError(_("This cannot be done in the campaign's present state."))
+    campaign.status = status
+    return save_audited(actor, campaign)
+
+
+@transaction.atomic
+def campaign_open(*, actor, campaign) -> Campaign:
+    if not campaign.slots.exists():
+        raise ValidationError(_("The campaign has nobody to ask yet: import the teaching load or choose the groups."))
+    return _set_status(actor, campaign, CampaignStatus.OPEN, {CampaignStatus.DRAFT})
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign) -> Campaign:
+    return _set_status(actor, campaign, CampaignStatus.CLOSED, {CampaignStatus.OPEN})
+
+
+# --- tokens ------------------------------------------------------------------------------
+def _code() -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _i in range(TOKEN_LENGTH))
+
+
+@transaction.atomic
+def tokens_generate(*, actor, campaign, slot=None, count=None) -> int:
+    """Issue tokens up to each slot's expected number of respondents (or `count` more for one
+    slot). Tokens name no person: they are handed out in the classroom or sent by mail."""
+    _require(actor, campaign.unit)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("The campaign is closed."))
+    slots = [slot] if slot is not None else list(campaign.slots.all())
+    issued = dict(Token.objects.filter(slot__in=slots).values("slot").annotate(n=Count("pk")).values_list("slot", "n"))
+    tokens = []
+    for s in slots:
+        wanted = count if count is not None else max(s.expected - issued.get(s.pk, 0), 0)
+        if wanted < 0 or wanted > 2000:
+            raise ValidationError(_("Issue between 1 and 2000 tokens at a time."))
+        tokens.extend(Token(campaign=campaign, slot=s, code=_code()) for _i in range(wanted))
+    Token.objects.bulk_create(tokens)
+    record(
+        actor=actor,
+        instance=campaign,
+        action=AuditAction.UPDATE,
+        note=_("Tokens issued: %(n)d") % {"n": len(tokens)},
+    )
+    return len(tokens)
