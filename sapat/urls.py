@@ -6,9 +6,11 @@ urlpatterns = [
     path("", include("sapat.org.urls")),
     path("documents/", include("sapat.documents.urls")),
     path("processes/", include("sapat.processes.urls")),
+    path("audits/", include("sapat.audits.urls")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
     path("api/", include("sapat.processes.api.urls")),
+    path("api/", include("sapat.audits.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -30,6 +30,9 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    VIEW_AUDITS = "audits.view"
+    MANAGE_AUDITS = "audits.manage"
+    APPROVE_AUDIT_PROGRAMME = "audits.approve_programme"
 
 
 PERM_LABELS = {
@@ -46,17 +49,21 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.VIEW_AUDITS: _("See the audit programme, audits and their reports"),
+    Perm.MANAGE_AUDITS: _("Draft the audit programme, keep the auditor pool, run audits"),
+    Perm.APPROVE_AUDIT_PROGRAMME: _("Approve the audit programme and its amendments"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
-INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG})
+INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDITS})
 # Roles that may never write, whatever a future matrix row says.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS,
-    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
-    Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
+    # The rector approves the audit programme (004 §8.1); the quality department drafts it.
+    Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.VIEW_AUDITS, Perm.APPROVE_AUDIT_PROGRAMME}),
+    Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS, Perm.APPROVE_AUDIT_PROGRAMME},
     Role.UNIT_HEAD: frozenset(
         {
             Perm.VIEW_ORG,
@@ -67,14 +74,22 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.VIEW_AUDITS,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
     Role.UNIT_QUALITY: frozenset(
-        {Perm.VIEW_ORG, Perm.ENTER_CONTINGENT, Perm.VIEW_AUDIT, Perm.MANAGE_DOCUMENTS, Perm.MANAGE_RECORDS}
+        {
+            Perm.VIEW_ORG,
+            Perm.ENTER_CONTINGENT,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_DOCUMENTS,
+            Perm.MANAGE_RECORDS,
+            Perm.VIEW_AUDITS,
+        }
     ),
-    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG}),
-    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT}),
+    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDITS}),
+    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.VIEW_AUDITS}),
     Role.STAFF: frozenset({Perm.VIEW_ORG}),
     # Experts see only what an accreditation project grants them; nothing of the organisation.
     Role.EXPERT: frozenset(),
