@@ -39,7 +39,7 @@ def _root_unit_id(institution_id):
 
 
 class AuditProgramme(TimeStamped):
-    """"Programme of internal audits of the QMS" of one academic year."""
+    """ "Programme of internal audits of the QMS" of one academic year."""
 
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="audit_programmes"
@@ -84,7 +84,11 @@ class ProgrammeVersion(TimeStamped):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     return_comment = models.TextField(_("comment of the return"), blank=True)
@@ -231,7 +235,8 @@ class Auditor(TimeStamped):
         if (
             self.person_id
             and self.institution_id
-            and type(self).objects.filter(institution_id=self.institution_id, person_id=self.person_id)
+            and type(self)
+            .objects.filter(institution_id=self.institution_id, person_id=self.person_id)
             .exclude(pk=self.pk)
             .exists()
         ):
@@ -278,7 +283,9 @@ class FindingCategory(Trilingual, TimeStamped):
     code = models.SlugField(_("code"), max_length=32)
     name_ky, name_ru, name_en = trilingual_names(max_length=200)
     is_nonconformity = models.BooleanField(
-        _("is a nonconformity"), default=False, help_text=_("Findings of this category go to the nonconformity register.")
+        _("is a nonconformity"),
+        default=False,
+        help_text=_("Findings of this category go to the nonconformity register."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -300,7 +307,9 @@ class FindingCategory(Trilingual, TimeStamped):
 
 
 class Audit(TimeStamped):
-    institution = models.ForeignKey(Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="audits")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="audits"
+    )
     entry = models.ForeignKey(
         ProgrammeEntry,
         verbose_name=_("programme entry"),
@@ -323,7 +332,12 @@ class Audit(TimeStamped):
         Programme, verbose_name=_("audited educational programmes"), blank=True, related_name="audits"
     )
     lead_auditor = models.ForeignKey(
-        Auditor, verbose_name=_("lead auditor"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_audits"
+        Auditor,
+        verbose_name=_("lead auditor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_audits",
     )
     team = models.ManyToManyField(Auditor, verbose_name=_("audit team"), blank=True, related_name="audits")
     start_date = models.DateField(_("first day of the audit"))
@@ -336,7 +350,11 @@ class Audit(TimeStamped):
     lead_approved_at = models.DateTimeField(_("approved by the lead auditor"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved by the quality department"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     distributed_on = models.DateField(_("distributed on"), null=True, blank=True)
@@ -372,8 +390,15 @@ class Audit(TimeStamped):
             errors["closing_meeting_on"] = _("The closing meeting is before the opening meeting.")
         if self.lead_auditor_id and self.institution_id and self.lead_auditor.institution_id != self.institution_id:
             errors["lead_auditor"] = _("The auditor belongs to another institution.")
-        if self.code and self.institution_id and (
-            type(self).objects.filter(institution_id=self.institution_id, code=self.code).exclude(pk=self.pk).exists()
+        if (
+            self.code
+            and self.institution_id
+            and (
+                type(self)
+                .objects.filter(institution_id=self.institution_id, code=self.code)
+                .exclude(pk=self.pk)
+                .exists()
+            )
         ):
             errors["code"] = _("This number is already used.")
         if errors:
@@ -389,17 +414,30 @@ class ChecklistItem(TimeStamped):
     order = models.PositiveIntegerField(_("order"), default=0)
     clause = models.CharField(_("ISO 9001 clause"), max_length=16, blank=True)
     process = models.ForeignKey(
-        "processes.Process", verbose_name=_("process"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "processes.Process",
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     document = models.ForeignKey(
-        "documents.Document", verbose_name=_("document"), null=True, blank=True, on_delete=models.SET_NULL,
+        "documents.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     question = models.TextField(_("question"))
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, blank=True, default=Answer.OPEN)
     notes = models.TextField(_("notes"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -430,12 +468,23 @@ class Finding(TimeStamped):
         FindingCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="findings"
     )
     checklist_item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("checklist question"), null=True, blank=True, on_delete=models.SET_NULL,
+        ChecklistItem,
+        verbose_name=_("checklist question"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="findings",
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     process = models.ForeignKey(
-        "processes.Process", verbose_name=_("process"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "processes.Process",
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     clause = models.CharField(_("ISO 9001 clause"), max_length=16, blank=True)
     requirement = models.TextField(_("requirement"), blank=True, help_text=_("The requirement or document concerned."))

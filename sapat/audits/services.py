@@ -139,9 +139,7 @@ def _same_institution(institution_id, field, objects, message):
 def _check_links(institution_id, units, processes, programmes):
     _same_institution(institution_id, "units", units, _("The unit belongs to another institution."))
     _same_institution(institution_id, "processes", processes, _("The process belongs to another institution."))
-    _same_institution(
-        institution_id, "programmes", programmes, _("The programme belongs to another institution.")
-    )
+    _same_institution(institution_id, "programmes", programmes, _("The programme belongs to another institution."))
 
 
 def _management(institution_id) -> list[Person]:
@@ -312,9 +310,7 @@ def version_approve(*, actor, version: ProgrammeVersion, approved_on=None) -> Pr
     previous = version.programme.versions.filter(state=VersionState.APPROVED).first()
     if previous is not None:
         if previous.approved_on and approved_on < previous.approved_on:
-            raise ValidationError(
-                {"approved_on": _("The date is before the approval of the version in force.")}
-            )
+            raise ValidationError({"approved_on": _("The date is before the approval of the version in force.")})
         previous.state = VersionState.SUPERSEDED
         save_audited(actor, previous, note=_("superseded by version %(n)s") % {"n": version.number})
     version.state, version.approved_on = VersionState.APPROVED, approved_on
@@ -623,7 +619,9 @@ def checklist_from_processes(*, actor, audit: Audit) -> int:
                 ChecklistItem(
                     process=process,
                     document=document,
-                    question=_("Is the work done as the document %(code)s “%(title)s” requires, and are its records kept?")
+                    question=_(
+                        "Is the work done as the document %(code)s “%(title)s” requires, and are its records kept?"
+                    )
                     % {"code": document.code, "title": document.title},
                     clause="7.5",
                 )
@@ -711,8 +709,11 @@ def item_answer(*, actor, item: ChecklistItem, answer: str, notes: str = "") -> 
 def audit_start(*, actor, audit: Audit) -> Audit:
     """Preparation → conduct: the team, the lead and the checklist must be in place."""
     audit = _lock_audit(audit)
-    _require(actor, can_manage(actor, audit.institution_id) or is_lead(actor, audit),
-             _("Only the lead auditor or the quality department may do this."))
+    _require(
+        actor,
+        can_manage(actor, audit.institution_id) or is_lead(actor, audit),
+        _("Only the lead auditor or the quality department may do this."),
+    )
     _require_audit_state(audit, AuditState.PREPARATION)
     errors = []
     if audit.lead_auditor_id is None:
@@ -736,8 +737,11 @@ def audit_finish_conduct(*, actor, audit: Audit) -> Audit:
     """Conduct → report. Every question must be answered; every "does not conform" becomes a
     draft finding (of the first nonconformity category) that the team then classifies."""
     audit = _lock_audit(audit)
-    _require(actor, can_manage(actor, audit.institution_id) or is_lead(actor, audit),
-             _("Only the lead auditor or the quality department may do this."))
+    _require(
+        actor,
+        can_manage(actor, audit.institution_id) or is_lead(actor, audit),
+        _("Only the lead auditor or the quality department may do this."),
+    )
     _require_audit_state(audit, AuditState.CONDUCT)
     open_count = audit.checklist.filter(answer=Answer.OPEN).count()
     if open_count:
@@ -910,6 +914,8 @@ def send_reminders(today=None) -> tuple[int, int]:
         state=AuditState.DISTRIBUTED,
     )
     for audit in due:
-        waiting = [r.person for r in audit.recipients.filter(acknowledged_at__isnull=True).select_related("person__user")]
+        waiting = [
+            r.person for r in audit.recipients.filter(acknowledged_at__isnull=True).select_related("person__user")
+        ]
         ack_count += notify(waiting, "audits/mail/acknowledge_reminder", {"audit": audit})
     return team_count, ack_count

@@ -1,1 +1,39 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.audit_list, name="audit_list"),
+    path("new/", views.audit_add, name="audit_add"),
+    path("<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("<int:pk>/edit/", views.audit_edit, name="audit_edit"),
+    path("<int:pk>/team/", views.audit_team, name="audit_team"),
+    path("<int:pk>/do/<slug:action>/", views.audit_action, name="audit_action"),
+    path("<int:pk>/checklist/", views.audit_checklist, name="audit_checklist"),
+    path("<int:pk>/checklist/build/<slug:source>/", views.checklist_build, name="checklist_build"),
+    path("<int:pk>/checklist/new/", views.item_add, name="checklist_item_add"),
+    path("checklist/<int:pk>/edit/", views.item_edit, name="checklist_item_edit"),
+    path("checklist/<int:pk>/delete/", views.item_delete, name="checklist_item_delete"),
+    path("checklist/<int:pk>/answer/", views.item_answer, name="checklist_item_answer"),
+    path("<int:pk>/report/", views.audit_report, name="audit_report"),
+    path("<int:pk>/report.<slug:fmt>", views.report_download, name="audit_report_download"),
+    path("<int:pk>/findings/new/", views.finding_add, name="finding_add"),
+    path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
+    path("findings/<int:pk>/delete/", views.finding_delete, name="finding_delete"),
+    path("programmes/", views.programme_list, name="audit_programme_list"),
+    path("programmes/<int:pk>/", views.programme_detail, name="audit_programme_detail"),
+    path("programmes/<int:pk>/amend/", views.amendment_add, name="audit_programme_amend"),
+    path("programmes/versions/<int:pk>/", views.version_detail, name="audit_programme_version"),
+    path("programmes/versions/<int:pk>/do/<slug:action>/", views.version_action, name="audit_programme_action"),
+    path("programmes/versions/<int:pk>/entries/new/", views.entry_add, name="audit_entry_add"),
+    path("programmes/entries/<int:pk>/edit/", views.entry_edit, name="audit_entry_edit"),
+    path("programmes/entries/<int:pk>/delete/", views.entry_delete, name="audit_entry_delete"),
+    path("programmes/entries/<int:pk>/plan/", views.plan_from_entry, name="audit_entry_plan"),
+    path("auditors/", views.auditor_list, name="auditor_list"),
+    path("auditors/new/", views.auditor_add, name="auditor_add"),
+    path("auditors/<int:pk>/", views.auditor_detail, name="auditor_detail"),
+    path("auditors/<int:pk>/edit/", views.auditor_edit, name="auditor_edit"),
+    path("scale/", views.category_list, name="finding_category_list"),
+    path("scale/new/", views.category_edit, name="finding_category_add"),
+    path("scale/<int:pk>/edit/", views.category_edit, name="finding_category_edit"),
+]

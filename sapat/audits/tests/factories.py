@@ -26,7 +26,9 @@ def auditor(unit, trained=True, **kwargs) -> Auditor:
     if trained:
         services.training_save(
             actor=None,
-            training=AuditorTraining(auditor=a, course="ISO 9001 ички аудитору", completed_on=datetime.date(2024, 5, 10)),
+            training=AuditorTraining(
+                auditor=a, course="ISO 9001 ички аудитору", completed_on=datetime.date(2024, 5, 10)
+            ),
         )
     return a
 
@@ -39,6 +41,11 @@ def entry(version, subject="Факультет А", units=(), processes=(), team
 
 
 def audit(institution, units=(), processes=(), start=datetime.date(2025, 11, 10), **kwargs) -> Audit:
-    a = Audit(institution=institution, title=kwargs.pop("title", "Ички аудит"), start_date=start,
-              end_date=kwargs.pop("end", start + datetime.timedelta(days=2)), **kwargs)
+    a = Audit(
+        institution=institution,
+        title=kwargs.pop("title", "Ички аудит"),
+        start_date=start,
+        end_date=kwargs.pop("end", start + datetime.timedelta(days=2)),
+        **kwargs,
+    )
     return services.audit_save(actor=None, audit=a, units=list(units), processes=list(processes))

@@ -224,8 +224,9 @@ def test_checklist_copied_from_an_earlier_audit(aw):
 def test_audit_from_programme_entry(aw):
     w = aw
     programme, v1 = _programme(w)
-    entry = f.entry(v1, units=[w.fac_a], processes=[w.process], lead=w.lead, team=[w.member],
-                    start_date=datetime.date(2025, 11, 10))
+    entry = f.entry(
+        v1, units=[w.fac_a], processes=[w.process], lead=w.lead, team=[w.member], start_date=datetime.date(2025, 11, 10)
+    )
     with pytest.raises(ValidationError, match="in force"):
         services.audit_from_entry(actor=w.quality, entry=entry)
     services.version_submit(actor=w.quality, version=v1)
