@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -88,3 +91,47 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+def attachment_path(instance, filename):
+    # A random name on disk: the original name is kept in the row, never trusted as a path.
+    return f"attachments/{instance.content_type.app_label}/{instance.content_type.model}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """An evidence file on any quality record (an indicator value, a nonconformity, an audit
+    checklist answer…). Which records take attachments, and who may see or add them, is
+    registered by their app in `sapat.core.attachments`."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+    def audit_unit_id(self):
+        from .audit import scope_unit_id
+
+        return scope_unit_id(self.record) if self.record is not None else None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, views
+from . import attachment_views, audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,13 @@ urlpatterns = [
     path("permissions/", views.permission_matrix, name="permission_matrix"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/<str:app_label>/<str:model>/<str:object_id>/", views.record_history, name="record_history"),
+    path("files/<int:pk>/", attachment_views.attachment_download, name="attachment_download"),
+    path("files/<int:pk>/remove/", attachment_views.attachment_delete, name="attachment_delete"),
+    path(
+        "files/add/<int:content_type_id>/<int:object_id>/",
+        attachment_views.attachment_upload,
+        name="attachment_upload",
+    ),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

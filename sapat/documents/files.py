@@ -1,26 +1,17 @@
 """Uploaded document files: the format is told by the content, never by the name; the
 size is limited; the text inside is extracted for search."""
 
-import hashlib
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
 
-# What the name says, and what the content must then be.
-EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "odt": "odt"}
-MIME = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
+from sapat.lib import uploads
+
+MIME = uploads.MIME
 MAX_TEXT = 2_000_000  # characters of extracted text kept for search
 
 
@@ -33,49 +24,16 @@ class CheckedFile:
     content: ContentFile
 
 
-def sniff(data: bytes) -> str | None:
-    """The real format of the bytes, or None when it is not one we accept."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if not data.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == MIME["odt"].encode():
-                return "odt"
-            if "[Content_Types].xml" in names:
-                if "word/document.xml" in names:
-                    return "docx"
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return None
-    return None
-
-
 def check_upload(upload) -> CheckedFile:
     """Refuse, with a message for the user, a file that is too big or is not what its name
     says; otherwise return its format, digest and text."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20})
-    data = upload.read()
-    claimed = EXTENSIONS.get(upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else None
-    if claimed is None:
-        raise ValidationError(_("Only PDF, DOCX, XLSX and ODT files are accepted."))
-    actual = sniff(data)
-    if actual != claimed:
-        raise ValidationError(
-            _("The file is named .%(claimed)s but its content is not a %(upper)s file.")
-            % {"claimed": claimed, "upper": claimed.upper()}
-        )
+    checked = uploads.check_upload(upload, uploads.OFFICE_FORMATS)
     return CheckedFile(
-        file_format=actual,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        text=extract_text(actual, data)[:MAX_TEXT],
-        content=ContentFile(data),
+        file_format=checked.file_format,
+        size=checked.size,
+        sha256=checked.sha256,
+        text=extract_text(checked.file_format, checked.data)[:MAX_TEXT],
+        content=checked.content,
     )
 
 

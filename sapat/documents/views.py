@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import add_validation_error, paginate
+from sapat.lib import uploads
 from sapat.org import access
 from sapat.org import selectors as org_selectors
 from sapat.org.access import Perm
 from sapat.org.models import Person
 
-from . import files, selectors, services
+from . import selectors, services
 from .choices import AgreementDecision, ApproverKind, DocumentStatus, RevisionState
 from .forms import (
     AgreementForm,
@@ -596,16 +597,4 @@ def version_download(request, pk):
     version = selectors.visible_file(request.user, pk)
     document = version.revision.document
     name = version.original_name or f"{document.code}-{version.language}.{version.file_format}"
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=files.MIME.get(version.file_format, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download_response(version.file, filename=name, file_format=version.file_format)

@@ -122,6 +122,14 @@ LIBRARY = {
 }
 
 
+def register(key: str, label, fn) -> None:
+    """Add a computation from another app (surveys' satisfaction indices, improvement's
+    nonconformity figures), called from its `AppConfig.ready()`. A key names one thing."""
+    if key in LIBRARY and LIBRARY[key][1] is not fn:
+        raise ValueError(f"computation {key!r} is already registered")
+    LIBRARY[key] = (label, fn)
+
+
 def computation_choices():
     return [("", _("Entered by hand"))] + [(key, label) for key, (label, _fn) in LIBRARY.items()]
 
