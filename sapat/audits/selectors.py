@@ -3,8 +3,11 @@ seen by those holding VIEW_AUDITS there (the quality department, management, uni
 quality responsibles, process owners, auditors); an audit is also seen by its team and by
 the people its report was distributed to. Lists fetch what they show up front."""
 
-from django.db.models import Count, Prefetch, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
+from sapat.core.models import Attachment
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import get_visible
@@ -73,9 +76,20 @@ def version_entries(version: ProgrammeVersion):
 
 
 def checklist(audit):
+    """The audit's questions with the number of evidence files of each (one query for all)."""
+    evidence = (
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(ChecklistItem), object_id=OuterRef("pk")
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         ChecklistItem.objects.filter(audit=audit)
         .select_related("process", "document", "answered_by")
+        .annotate(evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), 0))
         .order_by("order", "id")
     )
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sapat.core.audit import delete_audited, record, save_audited
 from sapat.core.models import AuditAction, User
@@ -72,6 +73,15 @@ def can_approve_programme(user, institution_id) -> bool:
 
 def can_view(user, institution_id) -> bool:
     return _can_at_root(user, Perm.VIEW_AUDITS, institution_id)
+
+
+def can_see_audit(user, audit: Audit) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if can_view(user, audit.institution_id):
+        return True
+    person = person_of(user)
+    return person is not None and (is_team_member(user, audit) or audit.recipients.filter(person_id=person.pk).exists())
 
 
 def is_lead(user, audit: Audit) -> bool:
@@ -371,7 +381,16 @@ def amendment_start(*, actor, programme: AuditProgramme, reason: str, reason_tex
     return version
 
 
-ENTRY_FIELDS = ("subject", "when", "lead", "team", "units", "processes", "programmes", "criteria")
+ENTRY_FIELDS = (
+    ("subject", gettext_lazy("what is audited")),
+    ("when", gettext_lazy("when")),
+    ("lead", gettext_lazy("lead auditor")),
+    ("team", gettext_lazy("audit team")),
+    ("units", gettext_lazy("units")),
+    ("processes", gettext_lazy("processes")),
+    ("programmes", gettext_lazy("educational programmes")),
+    ("criteria", gettext_lazy("audit criteria")),
+)
 
 
 def _entry_view(entry) -> dict:
@@ -399,7 +418,7 @@ def version_diff(version: ProgrammeVersion) -> dict | None:
     changed = []
     for key in after.keys() & before.keys():
         old, new = _entry_view(before[key]), _entry_view(after[key])
-        fields = [(name, old[name], new[name]) for name in ENTRY_FIELDS if old[name] != new[name]]
+        fields = [(label, old[name], new[name]) for name, label in ENTRY_FIELDS if old[name] != new[name]]
         if fields:
             changed.append((after[key], fields))
     return {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/checklist/", views.audit_checklist, name="audit_checklist"),
     path("<int:pk>/checklist/build/<slug:source>/", views.checklist_build, name="checklist_build"),
     path("<int:pk>/checklist/new/", views.item_add, name="checklist_item_add"),
+    path("checklist/<int:pk>/", views.item_detail, name="checklist_item_detail"),
     path("checklist/<int:pk>/edit/", views.item_edit, name="checklist_item_edit"),
     path("checklist/<int:pk>/delete/", views.item_delete, name="checklist_item_delete"),
     path("checklist/<int:pk>/answer/", views.item_answer, name="checklist_item_answer"),

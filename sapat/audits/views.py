@@ -527,6 +527,20 @@ def _item(request, pk) -> ChecklistItem:
 
 
 @login_required
+def item_detail(request, pk):
+    """One question with its evidence files (the shared attachment panel)."""
+    item = _item(request, pk)
+    audit = sel.audit_detail(request.user, item.audit_id)
+    context = _audit_context(request, audit, "checklist")
+    context.update(
+        item=sel.checklist(audit).get(pk=item.pk),
+        answering=context["is_team"] and audit.state == AuditState.CONDUCT,
+        answer_form=f.AnswerForm(),
+    )
+    return render(request, "audits/item_detail.html", context)
+
+
+@login_required
 def item_add(request, pk):
     audit = sel.audit_detail(request.user, pk)
     return _item_form(request, ChecklistItem(audit=audit), audit)

@@ -24,5 +24,6 @@ def navigation(request):
             "audit": access.can(user, Perm.VIEW_AUDIT),
             "access": access.can(user, Perm.MANAGE_ACCESS),
             "doc_config": access.can(user, Perm.CONFIGURE_DOCUMENTS),
+            "audits": access.can(user, Perm.VIEW_AUDITS),
         },
     }
