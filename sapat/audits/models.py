@@ -193,8 +193,10 @@ class ProgrammeEntry(TimeStamped):
                 day = getattr(self, name)
                 if day and not (year.start_date <= day <= year.end_date):
                     errors[name] = _("The date is outside the academic year %(year)s.") % {"year": year}
-        if self.lead_auditor_id and self.version_id and (
-            self.lead_auditor.institution_id != self.version.programme.institution_id
+        if (
+            self.lead_auditor_id
+            and self.version_id
+            and (self.lead_auditor.institution_id != self.version.programme.institution_id)
         ):
             errors["lead_auditor"] = _("The auditor belongs to another institution.")
         if errors:

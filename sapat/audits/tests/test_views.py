@@ -58,7 +58,7 @@ def test_programme_pages_draft_submit_approve_amend(aw, client):
     assert r.url == v2.get_absolute_url()
     page = c.get(v2.get_absolute_url()).content.decode()
     assert "Information received from a consumer" in page and "Факультет А" in page
-    assert "data-testid=\"versions\"" in page
+    assert 'data-testid="versions"' in page
 
 
 def test_checklist_answer_with_htmx_and_evidence(aw, client):
@@ -131,8 +131,13 @@ def test_audit_form_refuses_contradicting_dates(aw, client):
     c = _login(client, w.quality)
     r = c.post(
         reverse("audit_add"),
-        {"title": "Аудит", "units": [w.fac_a.pk], "start_date": "2025-11-10", "end_date": "2025-11-08",
-         "opening_meeting_on": "2025-11-12"},
+        {
+            "title": "Аудит",
+            "units": [w.fac_a.pk],
+            "start_date": "2025-11-10",
+            "end_date": "2025-11-08",
+            "opening_meeting_on": "2025-11-12",
+        },
     )
     body = r.content.decode()
     assert r.status_code == 400
