@@ -44,6 +44,7 @@ from sapat.org.models import (
 )
 
 from . import data_batsu, data_names, data_oshsu, documents_loader
+from .audits_loader import load_audits
 from .data_common import (
     ACADEMIC_YEARS,
     ANALYST_ACCOUNT,
@@ -621,6 +622,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
+    outcome.update({f"{code} audits": done for code, done in load_audits(write).items()})
     return outcome
 
 
