@@ -9,6 +9,7 @@ A finding that is a nonconformity is raised in the nonconformity register of
 `sapat.improvement`; the link is added there (a nullable key to the finding), so this app
 does not depend on it."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -147,11 +148,14 @@ class ProgrammeEntry(TimeStamped):
     )
     team = models.ManyToManyField("Auditor", verbose_name=_("audit team"), blank=True, related_name="+")
     criteria = models.TextField(_("audit criteria"), blank=True)
+    # The first day the entry stands for (its first date, or the first of its month), to list
+    # the year's entries in order whichever way they were planned.
+    planned_from = models.DateField(_("planned from"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("programme entry")
         verbose_name_plural = _("programme entries")
-        ordering = ["version_id", "start_date", "planned_month", "id"]
+        ordering = ["version_id", "planned_from", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -174,6 +178,13 @@ class ProgrammeEntry(TimeStamped):
         if self.planned_month:
             return f"{self.planned_month:02d}.{self.year_of_month(self.planned_month)}"
         return ""
+
+    def save(self, *args, **kwargs):
+        if self.start_date:
+            self.planned_from = self.start_date
+        elif self.planned_month:
+            self.planned_from = datetime.date(self.year_of_month(self.planned_month), self.planned_month, 1)
+        super().save(*args, **kwargs)
 
     def year_of_month(self, month: int) -> int:
         year = self.version.programme.academic_year

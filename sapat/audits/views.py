@@ -602,7 +602,8 @@ def item_answer(request, pk):
             "row_error": error,
             "answer_form": f.AnswerForm(),
         }
-        return render(request, "audits/_checklist_item.html", context, status=400 if error else 200)
+        # 200 even when refused: htmx swaps only successful responses, and the row carries the message.
+        return render(request, "audits/_checklist_item.html", context)
     if error:
         messages.error(request, error)
     return redirect(item.get_absolute_url())

@@ -147,10 +147,11 @@ def _target(institution, spec, used) -> tuple[list, list]:
     return [unit], processes
 
 
-def _team(auditors, units, processes, on, prefer=None) -> tuple[Auditor, list[Auditor]]:
-    """An independent lead (the preferred person when independent) and one more member."""
+def _team(auditors, units, processes, on, rng, prefer=()) -> tuple[Auditor, list[Auditor]]:
+    """An independent lead (the first preferred person who is independent) and one more member."""
     free = [a for a in auditors if not svc.independence_problems(a, units=units, processes=processes, on=on)]
-    free.sort(key=lambda a: (prefer is None or a.person_id not in prefer, a.pk))
+    rng.shuffle(free)
+    free.sort(key=lambda a: prefer.index(a.person_id) if a.person_id in prefer else len(prefer))
     return free[0], free[1:2]
 
 
@@ -178,17 +179,20 @@ def _load(institution, rng) -> int:
     version = programme.versions.get()
     # Demo accounts do the live steps: the Batken auditor leads the audit being conducted,
     # the head of Osh's quality department takes part in it.
-    prefer = set(
-        Person.objects.filter(
-            institution=institution, user__username__in=(f"{institution.code}.auditor", f"{institution.code}.quality")
-        ).values_list("pk", flat=True)
+    by_account = dict(
+        Person.objects.filter(institution=institution, user__isnull=False).values_list("user__username", "pk")
     )
+    prefer = [
+        by_account[name]
+        for name in (f"{institution.code}.auditor", f"{institution.code}.quality")
+        if name in by_account
+    ]
     used: set[int] = set()
     planned = []
     for spec in ENTRIES:
         units, processes = _target(institution, spec, used)
         start = today + timedelta(days=spec.days)
-        lead, team = _team(auditors, units, processes, start, prefer if spec.days == -1 else None)
+        lead, team = _team(auditors, units, processes, start, rng, prefer if spec.days == -1 else [])
         planned.append((spec, _entry(version, spec, units, processes, lead, team, today)))
     svc.version_submit(actor=None, version=version)
     svc.version_approve(actor=None, version=version, approved_on=today - timedelta(days=80))
@@ -206,7 +210,7 @@ def _load(institution, rng) -> int:
     moved.planned_month = (today + timedelta(days=60)).month
     svc.entry_save(actor=None, entry=moved)
     units, processes = _target(institution, AMENDED, used)
-    lead, team = _team(auditors, units, processes, today + timedelta(days=AMENDED.days))
+    lead, team = _team(auditors, units, processes, today + timedelta(days=AMENDED.days), rng)
     _entry(amendment, AMENDED, units, processes, lead, team, today)
     svc.version_submit(actor=None, version=amendment)
     svc.version_approve(actor=None, version=amendment, approved_on=today - timedelta(days=20))
