@@ -497,7 +497,7 @@ class Finding(TimeStamped):
         verbose_name=_("process"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     clause = models.CharField(_("ISO 9001 clause"), max_length=16, blank=True)

@@ -89,7 +89,7 @@ def report_docx(audit, language: str) -> bytes:
         counts = data["counts"]
         doc.add_heading(_("Checklist"), level=2)
         doc.add_paragraph(
-            _("Questions: %(total)d; conform: %(conforms)d; do not conform: %(nonconforms)d; not applicable: %(na)d.")
+            _("Questions: %(total)s; conform: %(conforms)s; do not conform: %(nonconforms)s; not applicable: %(na)s.")
             % counts
         )
         doc.add_heading(_("Findings"), level=2)

@@ -1,7 +1,7 @@
 """The permission matrix, role by role, against the unit tree.
 
 The rule under test: a role applies to the unit it is held in and everything below it;
-`org.view` applies to the whole institution of that unit; an analyst (held with no unit)
+`org.view` (and the other INSTITUTION_WIDE permissions) applies to the whole institution of that unit; an analyst (held with no unit)
 reads every institution and never writes; an external expert sees nothing of the
 organisation; only roles in force today count; a superuser may do everything."""
 
@@ -30,7 +30,7 @@ def expected_targets(role: str, perm: str) -> set[str]:
         return set()
     if role == Role.ANALYST:
         return set(TARGETS)
-    if perm == Perm.VIEW_ORG:
+    if perm in access.INSTITUTION_WIDE:
         return SAME_INSTITUTION
     return SUBTREE_OF_FAC_A
 
