@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sapat.documents",
     "sapat.processes",
     "sapat.audits",
+    "sapat.complaints",
     "sapat.demo",
 ]
 
@@ -104,6 +105,14 @@ LOGIN_MAX_FAILURES = env_int("SAPAT_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("SAPAT_LOGIN_LOCKOUT_SECONDS", 900)
 # Reverse proxies (nginx) in front of the app; their X-Forwarded-For tells the client's address.
 PROXY_COUNT = env_int("SAPAT_PROXY_COUNT", 0)
+# The public complaints pages (sapat.complaints.spam): (requests, seconds) per client address,
+# and the least time in seconds a person takes to fill in the form.
+COMPLAINT_LIMITS = {
+    "submit": (env_int("SAPAT_COMPLAINTS_PER_HOUR", 5), 3600),
+    "track": (30, 3600),  # wrong tracking codes: guessing them is slowed down
+    "follow_up": (10, 3600),
+}
+COMPLAINT_MIN_FILL_SECONDS = env_int("SAPAT_COMPLAINT_MIN_FILL_SECONDS", 5)
 
 CACHES = {
     "default": {
@@ -176,6 +185,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are called "status" in the API: each keeps a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ComplaintStatusEnum": "sapat.complaints.choices.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

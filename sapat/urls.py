@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", include("sapat.documents.api.urls")),
     path("api/", include("sapat.processes.api.urls")),
     path("api/", include("sapat.audits.api.urls")),
+    path("", include("sapat.complaints.urls")),
+    path("api/", include("sapat.complaints.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

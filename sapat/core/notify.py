@@ -11,7 +11,8 @@ from django.utils import translation
 
 
 def notify(people, template: str, context: dict) -> int:
-    """Queue one message per person with an e-mail address; `template` names a pair
+    """Queue one message per person with an e-mail address (anything with `email`, and
+    `user` or `language`); `template` names a pair
     `<template>_subject.txt` / `<template>_body.txt`. Returns how many were queued."""
     messages = []
     for person in people:
@@ -19,7 +20,8 @@ def notify(people, template: str, context: dict) -> int:
         address = person.email or (user.email if user else "")
         if not address:
             continue
-        language = (user.language if user else "") or settings.LANGUAGE_CODE
+        # Someone without an account (a complaint's sender) may carry the language they wrote in.
+        language = (user.language if user else getattr(person, "language", "")) or settings.LANGUAGE_CODE
         with translation.override(language):
             ctx = {**context, "person": person}
             subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())

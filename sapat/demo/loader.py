@@ -44,7 +44,9 @@ from sapat.org.models import (
 )
 
 from . import data_batsu, data_names, data_oshsu, documents_loader
+from .analysis_loader import load_analyses
 from .audits_loader import load_audits
+from .complaints_loader import load_complaints
 from .data_common import (
     ACADEMIC_YEARS,
     ANALYST_ACCOUNT,
@@ -623,6 +625,8 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
     outcome.update({f"{code} audits": done for code, done in load_audits(write).items()})
+    outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})
+    outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
     return outcome
 
 

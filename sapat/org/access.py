@@ -33,6 +33,8 @@ class Perm:
     VIEW_AUDITS = "audits.view"
     MANAGE_AUDITS = "audits.manage"
     APPROVE_AUDIT_PROGRAMME = "audits.approve_programme"
+    HANDLE_COMPLAINTS = "complaints.handle"
+    ANSWER_COMPLAINTS = "complaints.answer"
 
 
 PERM_LABELS = {
@@ -52,6 +54,8 @@ PERM_LABELS = {
     Perm.VIEW_AUDITS: _("See the audit programme, audits and their reports"),
     Perm.MANAGE_AUDITS: _("Draft the audit programme, keep the auditor pool, run audits"),
     Perm.APPROVE_AUDIT_PROGRAMME: _("Approve the audit programme and its amendments"),
+    Perm.HANDLE_COMPLAINTS: _("Receive complaints and suggestions and route them to units"),
+    Perm.ANSWER_COMPLAINTS: _("Answer complaints and suggestions routed to the unit"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
@@ -59,8 +63,12 @@ INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDITS})
 # Roles that may never write, whatever a future matrix row says.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 
+# Complaints are seen only by the quality department and the unit a complaint is routed to
+# (issue 5): not by the system administrator, nor by top management.
+COMPLAINT_PERMS = frozenset({Perm.HANDLE_COMPLAINTS, Perm.ANSWER_COMPLAINTS})
+
 MATRIX: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMS,
+    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS,
     # The rector approves the audit programme (004 §8.1); the quality department drafts it.
     Role.TOP_MANAGEMENT: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.VIEW_AUDITS, Perm.APPROVE_AUDIT_PROGRAMME}),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS, Perm.APPROVE_AUDIT_PROGRAMME},
@@ -75,6 +83,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
             Perm.VIEW_AUDITS,
+            Perm.ANSWER_COMPLAINTS,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
@@ -86,6 +95,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
             Perm.VIEW_AUDITS,
+            Perm.ANSWER_COMPLAINTS,
         }
     ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDITS}),
@@ -179,6 +189,14 @@ def institution_ids(user, perm: str = Perm.VIEW_ORG) -> set[int] | None:
             return None
         ids.add(g.institution_id)
     return ids
+
+
+def sees_institution(user, institution_id) -> bool:
+    """Whether a signed-in user may see the institution at all (anonymous: never)."""
+    if user is None or not user.is_authenticated:
+        return False
+    ids = institution_ids(user)
+    return ids is None or institution_id in ids
 
 
 def roles_held(user) -> set[str]:

@@ -25,5 +25,7 @@ def navigation(request):
             "access": access.can(user, Perm.MANAGE_ACCESS),
             "doc_config": access.can(user, Perm.CONFIGURE_DOCUMENTS),
             "audits": access.can(user, Perm.VIEW_AUDITS),
+            "complaints": access.can(user, Perm.ANSWER_COMPLAINTS),
+            "complaints_handle": access.can(user, Perm.HANDLE_COMPLAINTS),
         },
     }

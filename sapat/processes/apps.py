@@ -8,8 +8,16 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Processes, policy and objectives")
 
     def ready(self):
+        from sapat.core import attachments
         from sapat.org.imports import register
 
+        from . import selectors_analysis
         from .imports_indicators import IndicatorValueImporter
+        from .models_analysis import ProcessAnalysis
 
         register(IndicatorValueImporter)
+        attachments.register(
+            ProcessAnalysis,
+            can_view=selectors_analysis.can_view_files,
+            can_attach=selectors_analysis.can_attach_files,
+        )

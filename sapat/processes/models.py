@@ -298,6 +298,7 @@ class ProcessOutput(TimeStamped):
 
 # The policy, objectives and risk models live in their own modules; importing them here is
 # what registers them with the app.
+from .models_analysis import *  # noqa: E402,F401,F403
 from .models_indicators import *  # noqa: E402,F401,F403
 from .models_policy import *  # noqa: E402,F401,F403
 from .models_risks import *  # noqa: E402,F401,F403

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_indicators, urls_policy, urls_risks, views
+from . import urls_analysis, urls_indicators, urls_policy, urls_risks, views
 
 urlpatterns = [
     path("", views.process_list, name="process_list"),
@@ -23,3 +23,4 @@ urlpatterns = [
 urlpatterns += urls_risks.urlpatterns
 urlpatterns += urls_policy.urlpatterns
 urlpatterns += urls_indicators.urlpatterns
+urlpatterns += urls_analysis.urlpatterns

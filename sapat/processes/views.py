@@ -19,7 +19,7 @@ from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import current_institution, get_visible
 
-from . import diagram, selectors, services
+from . import diagram, selectors, selectors_analysis, services
 from .forms import InputForm, OutputForm, OwnershipForm, ProcessForm, ProcessMapForm
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
 
@@ -83,6 +83,7 @@ def process_detail(request, pk):
         "can_manage": services.can_manage(user, process.institution_id),
         "can_edit_map": services.can_edit_map(user, process),
         "can_see_history": _can_see_history(user, process),
+        "analysis_years": selectors_analysis.process_years(process),
     }
     return render(request, "processes/process_detail.html", context)
 

@@ -1,9 +1,9 @@
 """The permission matrix, role by role, against the unit tree.
 
 The rule under test: a role applies to the unit it is held in and everything below it;
-`org.view` (and the other INSTITUTION_WIDE permissions) applies to the whole institution of that unit; an analyst (held with no unit)
-reads every institution and never writes; an external expert sees nothing of the
-organisation; only roles in force today count; a superuser may do everything."""
+`org.view` (and every INSTITUTION_WIDE permission) applies to the whole institution of that
+unit; an analyst (held with no unit) reads every institution and never writes; an external
+expert sees nothing of the organisation; only roles in force today count; a superuser may do everything."""
 
 import datetime
 

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from sapat.core.models import AuditEntry
 from sapat.documents.tests import factories as doc_factories
 from sapat.org.tests import factories as org_factories
-from sapat.processes import services, urls, urls_indicators, urls_policy, urls_risks
+from sapat.processes import services, urls, urls_analysis, urls_indicators, urls_policy, urls_risks
 from sapat.processes.models import Process, ProcessInput, ProcessOutput, ProcessOwnership
 
 from . import factories
@@ -69,7 +69,15 @@ def page_urls(s):
 
 def test_every_url_of_the_app_is_covered(s):
     """Every page of the register (the policy, risk and indicator pages have their own tests)."""
-    others = {p.name for p in [*urls_indicators.urlpatterns, *urls_policy.urlpatterns, *urls_risks.urlpatterns]}
+    others = {
+        p.name
+        for p in [
+            *urls_analysis.urlpatterns,
+            *urls_indicators.urlpatterns,
+            *urls_policy.urlpatterns,
+            *urls_risks.urlpatterns,
+        ]
+    }
     names = {p.name for p in urls.urlpatterns if isinstance(p, URLPattern)} - others
     assert names == set(page_urls(s)) | POST_ONLY
 

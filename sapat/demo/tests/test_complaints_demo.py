@@ -1,0 +1,30 @@
+"""The demo trust box: about ten complaints per institution, in every state."""
+
+import pytest
+from django.db import transaction
+
+from sapat.complaints.choices import Status
+from sapat.complaints.models import Complaint
+from sapat.demo import loader
+from sapat.demo.complaints_loader import load_complaints
+
+
+@pytest.fixture(scope="module")
+def loaded_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield loader.load(write=lambda line: None)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_each_institution_has_complaints_in_every_state(loaded_once, db, code):
+    assert loaded_once[f"{code} complaints"] == "created"
+    complaints = Complaint.objects.filter(institution__code=code)
+    assert 8 <= complaints.count() <= 12
+    assert {c.status for c in complaints} == set(Status.values)
+    assert complaints.overdue().exists()
+    assert complaints.filter(anonymous=True, submitted_by__isnull=True).exists()
+    assert complaints.filter(anonymous=False).exclude(contact_email="").exists()
+    closed = complaints.filter(status=Status.CLOSED)
+    assert all(c.answer and c.answered_at > c.created_at for c in closed)
+    assert load_complaints(write=lambda line: None)[code] == "skipped"
