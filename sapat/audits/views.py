@@ -138,7 +138,7 @@ def _entry_form(request, entry, title):
 
     def save(obj):
         data = form.cleaned_data
-        return svc.entry_save(
+        entry = svc.entry_save(
             actor=request.user,
             entry=obj,
             units=data["units"],
@@ -146,6 +146,9 @@ def _entry_form(request, entry, title):
             programmes=data["programmes"],
             team=data["team"],
         )
+        for warning in svc.training_warnings(entry.team.select_related("person")):
+            messages.warning(request, warning)
+        return entry
 
     return save_form(
         request,

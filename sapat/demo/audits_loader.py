@@ -115,10 +115,11 @@ def _pool(institution, rng, today) -> list[Auditor]:
         for person in people:
             chosen.setdefault(person.pk, (person, kind))
     auditors = []
-    for index, (person, kind) in enumerate(list(chosen.values())[:16]):
+    members = list(chosen.values())[:16]
+    for index, (person, kind) in enumerate(members):
         auditor = svc.auditor_save(actor=None, auditor=Auditor(institution=institution, person=person, kind=kind))
         auditors.append(auditor)
-        if index == 5:
+        if index == len(members) - 1:
             continue  # the one the pool page warns about
         for course, provider, hours in rng.sample(TRAININGS, k=rng.randint(1, 2)):
             svc.training_save(

@@ -38,6 +38,12 @@ def test_programme_pages_draft_submit_approve_amend(aw, client):
         {"subject": "Факультет А", "units": [w.fac_a.pk], "planned_month": 11, "lead_auditor": w.lead.pk},
     )
     assert r.status_code == 302, r.content.decode()[:2000]
+    r = c.post(
+        reverse("audit_entry_add", args=[version.pk]),
+        {"subject": "Китепкана", "units": [w.fac_a.pk], "planned_month": 12, "lead_auditor": w.untrained.pk},
+        follow=True,
+    )
+    assert "has no auditor training on record." in r.content.decode()
     # an auditor who is not independent: refused with the reason on the form
     r = c.post(
         reverse("audit_entry_add", args=[version.pk]),
