@@ -59,6 +59,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	[ -d /usr/share/fonts/truetype/liberation2 ] || missing="$$missing fonts-liberation2"; \
+	ldconfig -p | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing:$$missing"; \

@@ -185,9 +185,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets are called "status" in the API: each keeps a name of its own.
+    # Choice sets sharing a field name ("status", "kind") get their own enum names.
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "sapat.documents.choices.DocumentStatus",
+        "DocumentStatusEnum": "sapat.documents.choices.DocumentStatus",
+        "ObjectiveStatusEnum": "sapat.processes.models_policy.ObjectiveStatus",
+        "RiskStatusEnum": "sapat.processes.models_risks.RiskStatus",
+        "RiskKindEnum": "sapat.processes.models_risks.RiskKind",
         "ComplaintStatusEnum": "sapat.complaints.choices.Status",
     },
 }

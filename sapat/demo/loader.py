@@ -58,9 +58,11 @@ from .data_common import (
     semester_dates,
 )
 from .indicators_loader import load_indicators
+from .objective_indicators_loader import load_objective_indicators
 from .policy_loader import load_policies
 from .process_loader import load_process_registers
 from .risks_loader import load_risks
+from .roadmap_loader import load_roadmaps
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
 
 INSTITUTIONS: tuple[InstitutionSpec, ...] = (data_batsu.INSTITUTION, data_oshsu.INSTITUTION)
@@ -624,9 +626,11 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} policy": done for code, done in load_policies(write).items()})
     outcome.update({f"{code} risks": done for code, done in load_risks(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
+    outcome.update({f"{code} objective indicators": d for code, d in load_objective_indicators(write).items()})
     outcome.update({f"{code} audits": done for code, done in load_audits(write).items()})
     outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})
     outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
+    outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})
     return outcome
 
 

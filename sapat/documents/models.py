@@ -75,11 +75,20 @@ class DocumentType(Trilingual, TimeStamped):
         _("approved by"), max_length=16, choices=ApproverKind.choices, default=ApproverKind.PERSON
     )
     approver = models.ForeignKey(
-        Person, verbose_name=_("approving official"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("approving official"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     approval_body = models.ForeignKey(
-        Unit, verbose_name=_("approving body"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Unit,
+        verbose_name=_("approving body"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         limit_choices_to={"unit_type": "council"},
     )
     review_months = models.PositiveSmallIntegerField(_("review interval, months"), default=12)
@@ -125,27 +134,35 @@ class CodeCounter(models.Model):
 
 class Document(Trilingual, TimeStamped):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="documents")
-    doc_type = models.ForeignKey(DocumentType, verbose_name=_("type"), on_delete=models.PROTECT,
-                                 related_name="documents")
+    doc_type = models.ForeignKey(
+        DocumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="documents"
+    )
     code = models.CharField(_("code"), max_length=80, editable=False)
     title_ky = models.CharField(_("title in Kyrgyz"), max_length=400, blank=True)
     title_ru = models.CharField(_("title in Russian"), max_length=400, blank=True)
     title_en = models.CharField(_("title in English"), max_length=400, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="documents")
-    owner = models.ForeignKey(Person, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="owned_documents")
-    status = models.CharField(_("status"), max_length=16, choices=DocumentStatus.choices,
-                              default=DocumentStatus.DRAFT)
+    owner = models.ForeignKey(
+        Person,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_documents",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
     # External documents (laws, Ministry orders, standards).
     issuer = models.CharField(_("issued by"), max_length=300, blank=True)
     external_number = models.CharField(_("number"), max_length=60, blank=True)
     external_date = models.DateField(_("dated"), null=True, blank=True)
     # Who must know it.
     institution_wide = models.BooleanField(_("published to the whole institution"), default=False)
-    distributed_units = models.ManyToManyField(Unit, verbose_name=_("distributed to units"), blank=True,
-                                               related_name="distributed_documents")
-    distributed_people = models.ManyToManyField(Person, verbose_name=_("distributed to people"), blank=True,
-                                                related_name="distributed_documents")
+    distributed_units = models.ManyToManyField(
+        Unit, verbose_name=_("distributed to units"), blank=True, related_name="distributed_documents"
+    )
+    distributed_people = models.ManyToManyField(
+        Person, verbose_name=_("distributed to people"), blank=True, related_name="distributed_documents"
+    )
     review_months = models.PositiveSmallIntegerField(_("review interval, months"), default=12)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     # Bumped on every save: a form saved over a newer version is refused, never merged silently.
@@ -193,13 +210,16 @@ class Revision(TimeStamped):
     state = models.CharField(_("state"), max_length=16, choices=RevisionState.choices, default=RevisionState.DRAFT)
     summary = models.TextField(_("summary of changes"), blank=True)
     clauses = models.CharField(_("clauses changed"), max_length=300, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     effective_date = models.DateField(_("in force from"), null=True, blank=True)
-    approved_by = models.ForeignKey(Person, verbose_name=_("approved by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    approval_body = models.ForeignKey(Unit, verbose_name=_("approving body"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        Person, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_body = models.ForeignKey(
+        Unit, verbose_name=_("approving body"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     protocol_number = models.CharField(_("protocol number"), max_length=40, blank=True)
     protocol_date = models.DateField(_("protocol date"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
@@ -216,7 +236,8 @@ class Revision(TimeStamped):
             # The single-in-force rule, in the database itself.
             models.UniqueConstraint(fields=["document"], condition=Q(state="in_force"), name="one_revision_in_force"),
             models.CheckConstraint(
-                condition=Q(protocol_date__isnull=True) | Q(approved_on__isnull=True)
+                condition=Q(protocol_date__isnull=True)
+                | Q(approved_on__isnull=True)
                 | Q(approved_on__gte=F("protocol_date")),
                 name="revision_approved_after_protocol",
             ),
@@ -279,8 +300,9 @@ class AgreementStep(TimeStamped):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="agreement_steps")
     order = models.PositiveSmallIntegerField(_("order"))
     person = models.ForeignKey(Person, verbose_name=_("agrees"), on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(_("decision"), max_length=16, choices=AgreementDecision.choices,
-                                default=AgreementDecision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=AgreementDecision.choices, default=AgreementDecision.PENDING
+    )
     comment = models.TextField(_("comment"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -301,8 +323,7 @@ class Acquaintance(models.Model):
     """A person asked to read a revision in force, and when they confirmed it."""
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="acquaintances")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="acquaintances")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="acquaintances")
     requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("read on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
@@ -325,8 +346,9 @@ class DocumentReview(TimeStamped):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("reviewed on"), default=timezone.localdate)
-    reviewed_by = models.ForeignKey(Person, verbose_name=_("reviewed by"), null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        Person, verbose_name=_("reviewed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=ReviewOutcome.choices)
     note = models.TextField(_("note"), blank=True)
 
@@ -367,16 +389,18 @@ class RecordType(Trilingual, TimeStamped):
 
 
 class Record(TimeStamped):
-    record_type = models.ForeignKey(RecordType, verbose_name=_("record type"), on_delete=models.PROTECT,
-                                    related_name="records")
+    record_type = models.ForeignKey(
+        RecordType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="records"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="records")
     title = models.CharField(_("title"), max_length=400)
     dated = models.DateField(_("dated"))
     location = models.CharField(_("where it is kept"), max_length=300, blank=True)
     keep_until = models.DateField(_("keep until"), editable=False)
     disposed_on = models.DateField(_("disposed of on"), null=True, blank=True)
-    disposed_by = models.ForeignKey(Person, verbose_name=_("disposed of by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    disposed_by = models.ForeignKey(
+        Person, verbose_name=_("disposed of by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     disposal_note = models.CharField(_("disposal act"), max_length=300, blank=True)
 
     class Meta:

@@ -41,9 +41,9 @@ def documents_for(user):
     institutions = access.institution_ids(user, Perm.VIEW_ORG)
     if person is not None:
         visible |= Q(owner=person)
-        visible |= Exists(
-            AgreementStep.objects.filter(revision__document=OuterRef("pk"), person=person)
-        ) | Q(doc_type__approver=person)
+        visible |= Exists(AgreementStep.objects.filter(revision__document=OuterRef("pk"), person=person)) | Q(
+            doc_type__approver=person
+        )
         visible |= Q(revisions__author=user)
         ancestors = [int(pk) for pk in person.unit.path.strip("/").split("/") if pk]
         in_force = Q(status=DocumentStatus.IN_FORCE) & (
@@ -121,8 +121,11 @@ def my_approvals(user):
         mine = Q(document__doc_type__approver_kind=ApproverKind.PERSON, document__doc_type__approver=person)
     roots = []
     if access.can(user, Perm.MANAGE_DOCUMENTS):
-        roots = [r.institution_id for r in Unit.objects.filter(parent__isnull=True) if access.can(
-            user, Perm.MANAGE_DOCUMENTS, r)]
+        roots = [
+            r.institution_id
+            for r in Unit.objects.filter(parent__isnull=True)
+            if access.can(user, Perm.MANAGE_DOCUMENTS, r)
+        ]
     if roots:
         mine |= Q(document__institution_id__in=roots) & (
             Q(document__doc_type__approver_kind=ApproverKind.COUNCIL)
@@ -149,19 +152,31 @@ def change_sheet(document) -> list[dict]:
     """The change registration sheet (өзгөрүүлөрдү каттоо барагы): every revision that came
     into force after the first, and every periodic review, in date order, numbered."""
     rows = []
-    for revision in document.revisions.filter(number__gt=1, effective_date__isnull=False).exclude(
-        state__in=[RevisionState.DRAFT, RevisionState.AGREEMENT, RevisionState.APPROVAL]
-    ).select_related("author__person"):
+    for revision in (
+        document.revisions.filter(number__gt=1, effective_date__isnull=False)
+        .exclude(state__in=[RevisionState.DRAFT, RevisionState.AGREEMENT, RevisionState.APPROVAL])
+        .select_related("author__person")
+    ):
         author = getattr(revision.author, "person", None) if revision.author else None
-        rows.append({
-            "date": revision.effective_date, "revision": revision.number, "person": author,
-            "clauses": revision.clauses or revision.summary, "kind": "revision",
-        })
+        rows.append(
+            {
+                "date": revision.effective_date,
+                "revision": revision.number,
+                "person": author,
+                "clauses": revision.clauses or revision.summary,
+                "kind": "revision",
+            }
+        )
     for review in document.reviews.select_related("reviewed_by"):
-        rows.append({
-            "date": review.reviewed_on, "revision": None, "person": review.reviewed_by,
-            "clauses": review.get_outcome_display() + (f": {review.note}" if review.note else ""), "kind": "review",
-        })
+        rows.append(
+            {
+                "date": review.reviewed_on,
+                "revision": None,
+                "person": review.reviewed_by,
+                "clauses": review.get_outcome_display() + (f": {review.note}" if review.note else ""),
+                "kind": "review",
+            }
+        )
     rows.sort(key=lambda row: row["date"])
     posts = current_posts(row["person"].pk for row in rows if row["person"] is not None)
     for number, row in enumerate(rows, start=1):

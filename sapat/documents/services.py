@@ -134,8 +134,9 @@ def document_create(*, actor, document: Document) -> Document:
 
 
 @transaction.atomic
-def document_update(*, actor, document: Document, expected_version=None, distributed_units=None,
-                    distributed_people=None) -> Document:
+def document_update(
+    *, actor, document: Document, expected_version=None, distributed_units=None, distributed_people=None
+) -> Document:
     original = Document.objects.select_for_update().get(pk=document.pk)
     require_manage(actor, original)
     require_manage(actor, document)  # and where it is going, if the owning unit changes
@@ -192,8 +193,9 @@ def version_token(version: LanguageVersion | None) -> str:
 
 
 @transaction.atomic
-def version_save(*, actor, revision: Revision, language: str, text: str = "", upload=None,
-                 expected_version=None) -> LanguageVersion:
+def version_save(
+    *, actor, revision: Revision, language: str, text: str = "", upload=None, expected_version=None
+) -> LanguageVersion:
     """Write or replace one language version of a draft: text, a file, or both. With
     `expected_version` (a `version_token` read when the form was opened), a save made by
     someone else in the meantime is refused rather than overwritten."""
@@ -324,14 +326,21 @@ def revision_approve(*, actor, revision: Revision, approved_on=None, protocol_nu
     approved_on = approved_on or timezone.localdate()
     if doc_type.approver_kind == ApproverKind.COUNCIL:
         if not protocol_number or not protocol_date:
-            raise ValidationError(_("Give the number and date of the protocol of %(body)s.")
-                                  % {"body": doc_type.approval_body.name if doc_type.approval_body else ""})
+            raise ValidationError(
+                _("Give the number and date of the protocol of %(body)s.")
+                % {"body": doc_type.approval_body.name if doc_type.approval_body else ""}
+            )
         if protocol_date > approved_on:
             raise ValidationError({"protocol_date": _("The protocol is dated after the approval.")})
     return _set_state(
-        actor, revision, RevisionState.APPROVED, approved_on=approved_on, approved_by=_person_of(actor),
+        actor,
+        revision,
+        RevisionState.APPROVED,
+        approved_on=approved_on,
+        approved_by=_person_of(actor),
         approval_body=doc_type.approval_body if doc_type.approver_kind == ApproverKind.COUNCIL else None,
-        protocol_number=protocol_number, protocol_date=protocol_date,
+        protocol_number=protocol_number,
+        protocol_date=protocol_date,
     )
 
 
@@ -356,8 +365,9 @@ def revision_register(*, actor, revision: Revision, effective_date) -> Revision:
     _require_state(revision, RevisionState.APPROVED)
     if revision.approved_on and effective_date < revision.approved_on:
         raise ValidationError({"effective_date": _("A revision cannot come into force before it was approved.")})
-    _set_state(actor, revision, RevisionState.REGISTERED, registered_on=timezone.localdate(),
-               effective_date=effective_date)
+    _set_state(
+        actor, revision, RevisionState.REGISTERED, registered_on=timezone.localdate(), effective_date=effective_date
+    )
     if effective_date <= timezone.localdate():
         bring_into_force(actor=actor, revision=revision)
     return revision
@@ -406,8 +416,14 @@ def external_register(*, actor, document: Document, received_on=None) -> Revisio
     if revision is None or not revision.versions.exists():
         raise ValidationError(_("Attach the received copy first."))
     received_on = received_on or timezone.localdate()
-    _set_state(actor, revision, RevisionState.REGISTERED, registered_on=received_on, effective_date=received_on,
-               approved_on=document.external_date)
+    _set_state(
+        actor,
+        revision,
+        RevisionState.REGISTERED,
+        registered_on=received_on,
+        effective_date=received_on,
+        approved_on=document.external_date,
+    )
     return bring_into_force(actor=actor, revision=revision)
 
 
@@ -464,8 +480,11 @@ def acquaintance_remind(*, actor, document: Document) -> int:
     pending = list(revision.acquaintances.filter(confirmed_at__isnull=True).select_related("person__user"))
     now = timezone.now()
     Acquaintance.objects.filter(pk__in=[a.pk for a in pending]).update(reminded_at=now)
-    return notify([a.person for a in pending], "documents/mail/read", {"revision": revision, "document": document,
-                                                                     "reminder": True})
+    return notify(
+        [a.person for a in pending],
+        "documents/mail/read",
+        {"revision": revision, "document": document, "reminder": True},
+    )
 
 
 @transaction.atomic
@@ -474,8 +493,9 @@ def document_review(*, actor, document: Document, outcome: str, note: str = "") 
     require_manage(actor, document)
     if document.status != DocumentStatus.IN_FORCE:
         raise ValidationError(_("Only a document in force is reviewed."))
-    review = save_audited(actor, DocumentReview(document=document, reviewed_by=_person_of(actor), outcome=outcome,
-                                                note=note))
+    review = save_audited(
+        actor, DocumentReview(document=document, reviewed_by=_person_of(actor), outcome=outcome, note=note)
+    )
     if outcome == ReviewOutcome.CURRENT:
         document.next_review_on = add_months(review.reviewed_on, document.review_months)
         document.version += 1

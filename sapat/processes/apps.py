@@ -14,6 +14,8 @@ class ProcessesConfig(AppConfig):
         from . import selectors_analysis
         from .imports_indicators import IndicatorValueImporter
         from .models_analysis import ProcessAnalysis
+        from .models_indicators import IndicatorValue
+        from .services_indicators import can_attach_evidence, can_see_value
 
         register(IndicatorValueImporter)
         attachments.register(
@@ -21,3 +23,4 @@ class ProcessesConfig(AppConfig):
             can_view=selectors_analysis.can_view_files,
             can_attach=selectors_analysis.can_attach_files,
         )
+        attachments.register(IndicatorValue, can_view=can_see_value, can_attach=can_attach_evidence)

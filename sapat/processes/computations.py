@@ -108,6 +108,19 @@ def staff_title_share(year, scope):
     return _staff_share(year, scope, ~Q(academic_title=""))
 
 
+def student_teacher_ratio(year, scope):
+    """Students enrolled (contingent figures of the scope's programmes) per member of the
+    teaching staff of the scope (headcount, not left by the year's end)."""
+    staff = _teaching_staff(year, scope)
+    students = _sum(year, scope, "enrolled")
+    if staff is None or students is None:
+        return None
+    headcount = staff.count()
+    if not headcount:
+        return None
+    return (students / Decimal(headcount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 LIBRARY = {
     "admission": (_("Students admitted"), admission),
     "graduation": (_("Graduates"), graduation),
@@ -119,6 +132,7 @@ LIBRARY = {
     ),
     "staff_degree_share": (_("Teaching staff with an academic degree, %"), staff_degree_share),
     "staff_title_share": (_("Teaching staff with an academic title, %"), staff_title_share),
+    "student_teacher_ratio": (_("Students per teacher (headcount)"), student_teacher_ratio),
 }
 
 

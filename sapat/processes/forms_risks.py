@@ -5,7 +5,7 @@ from sapat.org import selectors as org_selectors
 from sapat.org.forms import DATE
 from sapat.org.models import Unit
 
-from .models import Process, Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
+from .models import Process, QualityObjective, Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
 from .models_risks import shown_label
 
 
@@ -125,3 +125,65 @@ class ToRiskForm(forms.Form):
         self.fields["likelihood"].choices = _levels(scale.likelihood_labels)
         self.fields["impact"].choices = _levels(scale.impact_labels)
         self.fields["likelihood"].initial = self.fields["impact"].initial = 3
+
+
+class LabelsField(forms.CharField):
+    """Level labels, one per line from the lowest level up; stored as a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 5}))
+        kwargs.setdefault("help_text", _("One level per line, from the lowest up; their number is the scale's size."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(shown_label(label) for label in value)
+        return value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class RiskScaleForm(forms.ModelForm):
+    likelihood_labels = LabelsField(label=_("likelihood levels"))
+    impact_labels = LabelsField(label=_("impact levels"))
+
+    class Meta:
+        model = RiskScale
+        fields = ["likelihood_labels", "impact_labels", "low_max", "medium_max", "high_max"]
+        help_texts = {
+            "low_max": _("A rating (likelihood × impact) up to this is low."),
+            "medium_max": _("Above low and up to this: medium."),
+            "high_max": _("Above medium and up to this: high; above it: critical."),
+        }
+
+    def _kept(self, name):
+        """Default labels left as shown (translated) stay stored as written, so they keep
+        following the reader's language."""
+        labels = self.cleaned_data[name]
+        stored = getattr(self.instance, name) or []
+        return stored if labels == [shown_label(label) for label in stored] else labels
+
+    def clean_likelihood_labels(self):
+        return self._kept("likelihood_labels")
+
+    def clean_impact_labels(self):
+        return self._kept("impact_labels")
+
+
+class ToObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = QualityObjective
+        fields = ["title_ky", "title_ru", "title_en", "parent", "start_year", "end_year", "responsible"]
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The objective above is one of this unit or of a unit above it (the cascade).
+        ancestors = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+        self.fields["parent"].queryset = (
+            QualityObjective.objects.filter(unit_id__in=ancestors).select_related("unit").order_by("sort_key")
+        )
+        self.fields["parent"].label_from_instance = lambda o: f"{o.code} {o.title} ({o.unit.code})"
+        self.fields["responsible"].queryset = org_selectors.people_for(user).filter(
+            institution_id=unit.institution_id, left_on__isnull=True
+        )

@@ -18,7 +18,13 @@ from .models_indicators import Indicator, IndicatorValue
 from .services import root_unit
 
 # Keys of the service's ValidationError and the column the user filled for them.
-SERVICE_FIELD_COLUMNS = {"unit": "unit_code", "programme": "programme_code", "year": "year", "value": "value"}
+SERVICE_FIELD_COLUMNS = {
+    "unit": "unit_code",
+    "programme": "programme_code",
+    "year": "year",
+    "period": "period",
+    "value": "value",
+}
 
 
 class IndicatorValueRow(RowForm):
@@ -43,6 +49,13 @@ class IndicatorValueRow(RowForm):
     )
     value = forms.CharField(label=gettext_lazy("Value"), max_length=64, help_text=gettext_lazy("A number, e.g. 12.5."))
     comment = forms.CharField(label=gettext_lazy("Comment"), required=False)
+    period = forms.IntegerField(
+        label=gettext_lazy("Period"),
+        required=False,
+        help_text=gettext_lazy(
+            "Blank or 0 for a yearly indicator; the semester (1–2), quarter (1–4) or month (1–12) otherwise."
+        ),
+    )
 
     def __init__(self, *args, data=None, **kwargs):
         # "2025-2026" and "2025–2026" read as 2025; numbers from a spreadsheet stay exact.
@@ -60,12 +73,12 @@ class IndicatorValueImporter(Importer):
     kind = "indicator_values"
     title = gettext_lazy("Indicator values")
     description = gettext_lazy(
-        "Values of indicators per year and unit or programme. A value already stored for the "
-        "same indicator, year and scope is corrected, and the old one is kept in its history; "
-        "the same indicator, year and scope twice in one file is refused."
+        "Values of indicators per year (and semester, quarter or month) and unit or programme. A "
+        "value already stored for the same indicator, period and scope is corrected, and the old "
+        "one is kept in its history; the same indicator, period and scope twice in one file is refused."
     )
     form_class = IndicatorValueRow
-    example = ["EMPLOY", "2025-2026", "", "", "78.5", ""]
+    example = ["EMPLOY", "2025-2026", "", "", "78.5", "", ""]
 
     def __init__(self, actor, institution):
         super().__init__(actor, institution)
@@ -102,20 +115,23 @@ class IndicatorValueImporter(Importer):
                 raise RowFailed({"programme_code": [_("The programme does not belong to this unit.")]})
             unit = programme.unit
         unit = unit or root_unit(self.institution.pk)
-        key = (indicator.pk, data["year"], unit.pk if unit else None, programme.pk if programme else None)
+        period = data["period"] or 0
+        key = (indicator.pk, data["year"], period, unit.pk if unit else None, programme.pk if programme else None)
         if key in self.seen:
             raise RowFailed(
                 {
                     "indicator_code": [
                         _(
-                            "This indicator, year and unit or programme already appear in an earlier "
+                            "This indicator, period and unit or programme already appear in an earlier "
                             "row of this file: a value is imported only once."
                         )
                     ]
                 }
             )
         self.seen.add(key)
-        current = IndicatorValue.objects.filter(indicator=indicator, year=data["year"], superseded_by__isnull=True)
+        current = IndicatorValue.objects.filter(
+            indicator=indicator, year=data["year"], period=period, superseded_by__isnull=True
+        )
         current = current.filter(programme=programme) if programme else current.filter(unit=unit, programme=None)
         created = not current.exists()
         try:
@@ -123,6 +139,7 @@ class IndicatorValueImporter(Importer):
                 actor=self.actor,
                 indicator=indicator,
                 year=data["year"],
+                period=period,
                 unit=unit,
                 programme=programme,
                 value=data["value"],

@@ -302,3 +302,4 @@ from .models_analysis import *  # noqa: E402,F401,F403
 from .models_indicators import *  # noqa: E402,F401,F403
 from .models_policy import *  # noqa: E402,F401,F403
 from .models_risks import *  # noqa: E402,F401,F403
+from .models_roadmap import *  # noqa: E402,F401,F403

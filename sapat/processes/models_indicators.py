@@ -1,7 +1,10 @@
 """Indicators (KPIs): definitions, targets per period, measured and computed values.
 
 An indicator is measured at a level (institution, unit, programme, process) once per
-period (the academic year for now: `year` is the first calendar year of an `AcademicYear`).
+period: `year` is the first calendar year of an `AcademicYear` and `period` the part of it
+the indicator's frequency counts in (0 the whole year; semester 1–2; quarter 1–4 of the
+academic year; month 1–12, calendar months, September opening the academic year). A target
+for period 0 holds for every period of its year unless that period has its own.
 A value belongs to a scope: a unit (the institution's top unit for the institution as a
 whole) and, for programme indicators, a programme. Values are never overwritten: a new
 value supersedes the current one, which stays in the history (`superseded_by`)."""
@@ -30,6 +33,9 @@ __all__ = [
     "IndicatorValue",
     "ValueSource",
     "indicator_status",
+    "period_label",
+    "period_sort",
+    "periods_of",
     "plain",
 ]
 
@@ -51,6 +57,41 @@ class Frequency(models.TextChoices):
     SEMESTER = "semester", _("Semester")
     QUARTER = "quarter", _("Quarter")
     MONTH = "month", _("Month")
+
+
+# The periods each frequency counts in, in the order of the academic year.
+PERIODS = {
+    Frequency.YEAR: (0,),
+    Frequency.SEMESTER: (1, 2),
+    Frequency.QUARTER: (1, 2, 3, 4),
+    Frequency.MONTH: (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8),
+}
+MONTHS = (
+    _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
+    _("July"), _("August"), _("September"), _("October"), _("November"), _("December"),
+)  # fmt: skip
+
+
+def periods_of(frequency) -> tuple[int, ...]:
+    return PERIODS.get(frequency, (0,))
+
+
+def period_sort(frequency, period) -> int:
+    """Position of a period inside its academic year (0 for the whole year)."""
+    periods = periods_of(frequency)
+    return periods.index(period) + 1 if period in periods and period else 0
+
+
+def period_label(year, period, frequency=None) -> str:
+    """ "2025–2026", "2025–2026, semester 1", "2025–2026, quarter 3", "October 2025"."""
+    academic = f"{year}–{year + 1}"
+    if not period:
+        return academic
+    if frequency == Frequency.MONTH:
+        return f"{MONTHS[period - 1]} {year if period >= 9 else year + 1}"
+    if frequency == Frequency.SEMESTER:
+        return _("%(year)s, semester %(n)s") % {"year": academic, "n": period}
+    return _("%(year)s, quarter %(n)s") % {"year": academic, "n": period}
 
 
 class ValueSource(models.TextChoices):
@@ -180,6 +221,8 @@ class Indicator(Trilingual, TimeStamped):
         errors = {}
         if self.computation and self.computation not in LIBRARY:
             errors["computation"] = _("Unknown computation.")
+        elif self.computation and self.frequency != Frequency.YEAR:
+            errors["frequency"] = _("Computed indicators are measured once a year.")
         if self.min_value is not None and self.max_value is not None and self.max_value < self.min_value:
             errors["max_value"] = _("The highest allowed value is below the lowest.")
         for field in ("objective", "process"):
@@ -196,6 +239,9 @@ class IndicatorTarget(TimeStamped):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    period = models.PositiveSmallIntegerField(
+        _("period"), default=0, help_text=_("0 for the whole year: the target of every period of it.")
+    )
     target = _decimal_field(_("target"))
     warning = _decimal_field(
         _("warning threshold"),
@@ -207,11 +253,17 @@ class IndicatorTarget(TimeStamped):
     class Meta:
         verbose_name = _("indicator target")
         verbose_name_plural = _("indicator targets")
-        ordering = ["indicator_id", "-year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_one_per_year")]
+        ordering = ["indicator_id", "-year", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "period"], name="indicator_target_one_per_period")
+        ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.year}: {self.target}"
+        return f"{self.indicator.code} {self.period_label}: {self.target}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.period, self.indicator.frequency)
 
     def audit_unit_id(self):
         return self.indicator.audit_unit_id()
@@ -229,6 +281,9 @@ class IndicatorValue(TimeStamped):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    period = models.PositiveSmallIntegerField(
+        _("period"), default=0, help_text=_("0 for the whole year; else the semester, quarter or month.")
+    )
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),
@@ -268,22 +323,29 @@ class IndicatorValue(TimeStamped):
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        ordering = ["indicator_id", "-year", "-entered_at", "-id"]
+        ordering = ["indicator_id", "-year", "-period", "-entered_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "unit"],
+                fields=["indicator", "year", "period", "unit"],
                 condition=Q(superseded_by__isnull=True, programme__isnull=True),
                 name="indicator_value_one_current_unit",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "year", "programme"],
+                fields=["indicator", "year", "period", "programme"],
                 condition=Q(superseded_by__isnull=True, programme__isnull=False),
                 name="indicator_value_one_current_programme",
             ),
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.year}: {self.value}"
+        return f"{self.indicator.code} {self.period_label}: {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.period, self.indicator.frequency)
+
+    def get_absolute_url(self):
+        return reverse("indicator_value_detail", args=[self.pk])
 
     @property
     def is_current(self) -> bool:

@@ -421,6 +421,16 @@ class SwotItem(TimeStamped):
     )
     quadrant = models.CharField(_("quadrant"), max_length=1, choices=SwotQuadrant.choices)
     text = models.TextField(_("text"))
+    # The objective the item was turned into (once); the risk it became is `Risk.source_item`.
+    objective = models.OneToOneField(
+        "processes.QualityObjective",
+        verbose_name=_("turned into the objective"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="source_swot_item",
+    )
 
     class Meta:
         verbose_name = _("SWOT item")

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from sapat.org import access
+from sapat.org.models import Unit
 from sapat.org.selectors import get_visible
 
 from .models_risks import LEVEL_COLOURS, Risk, RiskAction, RiskLevel, RiskScale, SwotAnalysis, SwotItem, SwotQuadrant
@@ -92,7 +93,9 @@ def filter_risks(qs, filters: Filters, scale: RiskScale, *, likelihood=None, imp
     if filters.process:
         qs = qs.filter(process_id=filters.process)
     if filters.unit:
-        qs = qs.filter(unit_id=filters.unit)
+        # The unit and the units below it: a dean sees the faculty's and its departments' risks.
+        path = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        qs = qs.filter(unit__path__startswith=path) if path else qs.none()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.status:
@@ -154,7 +157,11 @@ def swots_for(user):
 def swot_detail(user, pk) -> SwotAnalysis:
     return get_visible(
         swots_for(user).prefetch_related(
-            Prefetch("items", queryset=SwotItem.objects.select_related("risk").order_by("id"), to_attr="item_list")
+            Prefetch(
+                "items",
+                queryset=SwotItem.objects.select_related("risk", "objective").order_by("id"),
+                to_attr="item_list",
+            )
         ),
         pk=pk,
     )
@@ -171,3 +178,55 @@ def quadrants(analysis) -> list[tuple]:
 def overdue_actions(qs_actions=None):
     today = timezone.localdate()
     return (qs_actions or RiskAction.objects).filter(done_on__isnull=True, deadline__lt=today)
+
+
+@dataclass
+class LevelCount:
+    level: str
+    label: str
+    colour: str
+    score_range: tuple
+    before: int = 0
+    after: int = 0
+    residual_before: int = 0
+    residual_after: int = 0
+
+
+def relevel(institution_id, current: RiskScale, proposed: RiskScale) -> list[LevelCount]:
+    """How many risks of the register fall in each level now and under `proposed` — the
+    initial and the residual rating — from two grouped queries."""
+    qs = Risk.objects.filter(institution_id=institution_id).order_by()
+    rows = {
+        level: LevelCount(level, RiskLevel(level).label, LEVEL_COLOURS[level], proposed.score_range(level))
+        for level in RiskLevel.values
+    }
+    for l_field, i_field, prefix in (
+        ("likelihood", "impact", ""),
+        ("residual_likelihood", "residual_impact", "residual_"),
+    ):
+        for row in qs.filter(**{f"{l_field}__isnull": False}).values(l_field, i_field).annotate(n=Count("pk")):
+            score = row[l_field] * row[i_field]
+            for scale, when in ((current, "before"), (proposed, "after")):
+                level = scale.level(score)
+                setattr(rows[level], f"{prefix}{when}", getattr(rows[level], f"{prefix}{when}") + row["n"])
+    return list(rows.values())
+
+
+def level_grid(scale: RiskScale) -> list[tuple]:
+    """(likelihood, label, [(impact, score, colour, level label)]) from the top likelihood down."""
+    return [
+        (
+            likelihood,
+            scale.likelihood_label(likelihood),
+            [
+                (
+                    impact,
+                    likelihood * impact,
+                    LEVEL_COLOURS[scale.level(likelihood * impact)],
+                    RiskLevel(scale.level(likelihood * impact)).label,
+                )
+                for impact in range(1, scale.impact_max + 1)
+            ],
+        )
+        for likelihood in range(scale.likelihood_max, 0, -1)
+    ]

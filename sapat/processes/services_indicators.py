@@ -13,13 +13,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sapat.core import attachments
 from sapat.core.audit import save_audited
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.models import AcademicYear
 
 from . import computations
-from .models_indicators import Indicator, IndicatorTarget, IndicatorValue, ValueSource, plain
+from .models_indicators import (
+    Frequency,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ValueSource,
+    periods_of,
+    plain,
+)
 from .services import can_manage, root_unit
 
 # --- permissions -----------------------------------------------------------------------------
@@ -39,6 +48,23 @@ def can_enter(user, indicator: Indicator, unit) -> bool:
     if person is not None and indicator.responsible_id and person.pk == indicator.responsible_id:
         return True
     return access.can(user, Perm.MANAGE_DOCUMENTS, unit)
+
+
+def can_see_value(user, value: IndicatorValue) -> bool:
+    """Evidence of a value is seen by those who see the indicator (the whole institution)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    ids = access.institution_ids(user)
+    return ids is None or value.indicator.institution_id in ids
+
+
+def can_attach_evidence(user, value: IndicatorValue) -> bool:
+    """Evidence is added by those who may enter the value (the system itself too)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_enter(user, value.indicator, value.programme.unit if value.programme_id else value.unit)
 
 
 def _require_define(actor, institution_id):
@@ -81,6 +107,39 @@ def check_year(institution_id, year):
                 % {"year": year, "next": year + 1}
             }
         )
+
+
+PERIOD_NAMES = {
+    Frequency.YEAR: "0",
+    Frequency.SEMESTER: "1–2",
+    Frequency.QUARTER: "1–4",
+    Frequency.MONTH: "1–12",
+}
+
+
+def parse_period(indicator, period, *, whole_year=False) -> int:
+    """The period as a number that exists for the indicator's frequency (`whole_year`: 0 is
+    allowed too, as for targets); a clear error otherwise."""
+    try:
+        period = int(period or 0)
+    except (TypeError, ValueError):
+        period = -1
+    allowed = periods_of(indicator.frequency)
+    if period in allowed or (whole_year and period == 0):
+        return period
+    raise ValidationError(
+        {
+            "period": _(
+                "There is no period %(period)s in a year of this indicator: it is measured per "
+                "%(frequency)s, so the period is %(allowed)s."
+            )
+            % {
+                "period": period if period >= 0 else "?",
+                "frequency": indicator.get_frequency_display().lower(),
+                "allowed": PERIOD_NAMES[indicator.frequency],
+            }
+        }
+    )
 
 
 def check_range(indicator, value):
@@ -129,7 +188,12 @@ def target_save(*, actor, target: IndicatorTarget) -> IndicatorTarget:
     _require_define(actor, indicator.institution_id)
     if target.year:
         check_year(indicator.institution_id, target.year)
-    existing = IndicatorTarget.objects.filter(indicator=indicator, year=target.year).exclude(pk=target.pk).first()
+    target.period = parse_period(indicator, target.period, whole_year=True)
+    existing = (
+        IndicatorTarget.objects.filter(indicator=indicator, year=target.year, period=target.period)
+        .exclude(pk=target.pk)
+        .first()
+    )
     if existing is not None:
         existing.target, existing.warning = target.target, target.warning
         target = existing
@@ -139,16 +203,19 @@ def target_save(*, actor, target: IndicatorTarget) -> IndicatorTarget:
 # --- values ----------------------------------------------------------------------------------
 
 
-def _current(indicator, year, unit, programme):
-    qs = IndicatorValue.objects.select_for_update().filter(indicator=indicator, year=year, superseded_by__isnull=True)
+def _current(indicator, year, period, unit, programme):
+    qs = IndicatorValue.objects.select_for_update().filter(
+        indicator=indicator, year=year, period=period, superseded_by__isnull=True
+    )
     return qs.filter(programme=programme) if programme is not None else qs.filter(unit=unit, programme__isnull=True)
 
 
-def _store(actor, indicator, year, unit, programme, value, comment, source, note=""):
-    old = _current(indicator, year, unit, programme).first()
+def _store(actor, indicator, year, period, unit, programme, value, comment, source, note=""):
+    old = _current(indicator, year, period, unit, programme).first()
     new = IndicatorValue(
         indicator=indicator,
         year=year,
+        period=period,
         unit=unit,
         programme=programme,
         value=value,
@@ -167,9 +234,13 @@ def _store(actor, indicator, year, unit, programme, value, comment, source, note
 
 
 @transaction.atomic
-def value_enter(*, actor, indicator: Indicator, year, unit, value, programme=None, comment="") -> IndicatorValue:
-    """Enter (or correct) the value of a year for a scope. The value in place, if any, is
-    kept in the history, superseded by the new one."""
+def value_enter(
+    *, actor, indicator: Indicator, year, unit, value, programme=None, comment="", period=0, evidence=None
+) -> IndicatorValue:
+    """Enter (or correct) the value of a period (of a year; 0, the whole year, for yearly
+    indicators) for a scope, with an evidence file if given (a file that is refused refuses
+    the value too). The value in place, if any, is kept in the history, superseded by the
+    new one."""
     if programme is not None and unit is None:
         unit = programme.unit
     check_scope(indicator, unit, programme)
@@ -180,8 +251,15 @@ def value_enter(*, actor, indicator: Indicator, year, unit, value, programme=Non
         raise ValidationError({"year": _("Enter the year as a number, e.g. 2024.")}) from None
     value = parse_decimal(value)
     check_year(indicator.institution_id, year)
+    period = parse_period(indicator, period)
     check_range(indicator, value)
-    return _store(actor, indicator, year, unit, programme, value, comment, ValueSource.ENTERED)
+    stored = _store(actor, indicator, year, period, unit, programme, value, comment, ValueSource.ENTERED)
+    if evidence is not None:
+        try:
+            attachments.attachment_add(actor=actor, record=stored, upload=evidence)
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
+    return stored
 
 
 @transaction.atomic
@@ -198,7 +276,7 @@ def indicator_compute(*, actor, indicator: Indicator, year, unit=None, programme
     value = computations.compute(indicator.computation, year, computations.Scope(unit, programme))
     if value is None:
         return None
-    current = _current(indicator, year, unit, programme).first()
+    current = _current(indicator, year, 0, unit, programme).first()
     if current is not None and current.source == ValueSource.COMPUTED and current.value == value:
         return current
-    return _store(actor, indicator, year, unit, programme, value, "", ValueSource.COMPUTED, note=_("computed"))
+    return _store(actor, indicator, year, 0, unit, programme, value, "", ValueSource.COMPUTED, note=_("computed"))

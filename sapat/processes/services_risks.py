@@ -14,15 +14,17 @@ those holding MANAGE_DOCUMENTS over that unit.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sapat.core.audit import save_audited
+from sapat.core.audit import delete_audited, save_audited
 from sapat.org import access
 from sapat.org.access import Perm
 
-from .models import Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
-from .services import can_manage, is_current_owner
+from .models import QualityObjective, Risk, RiskAction, RiskScale, SwotAnalysis, SwotItem
+from .services import can_manage, is_current_owner, root_unit
+from .services_policy import objective_save
 
 
 def scale_for(institution_id) -> RiskScale:
@@ -86,14 +88,22 @@ def _require_swot(actor, analysis):
 def scale_save(*, actor, scale: RiskScale) -> RiskScale:
     if actor is not None and not can_manage(actor, scale.institution_id):
         _deny(_("Only the quality department keeps the process register."))
+    scale_check(scale)
+    return save_audited(actor, scale)
+
+
+def scale_check(scale: RiskScale) -> None:
+    """Refuse a scale that is wrong in itself or that the register's ratings do not fit."""
     scale.full_clean()
+    risks = Risk.objects.filter(institution_id=scale.institution_id)
     too_big = (
-        Risk.objects.filter(institution_id=scale.institution_id).filter(likelihood__gt=scale.likelihood_max).exists()
-        or Risk.objects.filter(institution_id=scale.institution_id, impact__gt=scale.impact_max).exists()
+        risks.filter(Q(likelihood__gt=scale.likelihood_max) | Q(impact__gt=scale.impact_max)).exists()
+        or risks.filter(
+            Q(residual_likelihood__gt=scale.likelihood_max) | Q(residual_impact__gt=scale.impact_max)
+        ).exists()
     )
     if too_big:
         raise ValidationError(_("Some risks are rated above the new scale's top level; re-rate them first."))
-    return save_audited(actor, scale)
 
 
 # --- risks ------------------------------------------------------------------------------------
@@ -138,6 +148,37 @@ def action_add(*, actor, action: RiskAction) -> RiskAction:
 
 
 @transaction.atomic
+def action_save(*, actor, action: RiskAction) -> RiskAction:
+    """Change an action's description, responsible person or deadline; it stays with its risk
+    and its "done on" date is kept (only `action_done` sets it)."""
+    if action._state.adding:
+        raise ValidationError(_("Add the action first."))
+    original = RiskAction.objects.select_related("risk").get(pk=action.pk)
+    _require_risk(actor, original.risk)
+    if original.risk_id != action.risk_id:
+        raise ValidationError(_("An action stays with its risk."))
+    action.done_on = original.done_on
+    if (
+        actor is not None
+        and action.deadline != original.deadline
+        and action.deadline
+        and action.deadline < timezone.localdate()
+    ):
+        raise ValidationError({"deadline": _("A deadline cannot be moved into the past.")})
+    return save_audited(actor, action)
+
+
+@transaction.atomic
+def action_delete(*, actor, action: RiskAction) -> None:
+    """Remove an action entered by mistake. A done action is the record of the treatment and
+    stays."""
+    _require_risk(actor, action.risk)
+    if action.done_on is not None:
+        raise ValidationError(_("A done action is the record of the treatment; it cannot be deleted."))
+    delete_audited(actor, action)
+
+
+@transaction.atomic
 def action_done(*, actor, action: RiskAction, done_on=None) -> RiskAction:
     _require_risk(actor, action.risk)
     if action.done_on is not None:
@@ -166,6 +207,65 @@ def swot_item_add(*, actor, item: SwotItem) -> SwotItem:
 
 
 @transaction.atomic
+def swot_item_save(*, actor, item: SwotItem) -> SwotItem:
+    """Change an item's quadrant or text; it stays in its analysis."""
+    if item._state.adding:
+        return swot_item_add(actor=actor, item=item)
+    original = SwotItem.objects.select_related("analysis").get(pk=item.pk)
+    _require_swot(actor, original.analysis)
+    if original.analysis_id != item.analysis_id:
+        raise ValidationError(_("An item stays in its analysis."))
+    item.objective_id = original.objective_id
+    return save_audited(actor, item)
+
+
+def _turned_into(item: SwotItem) -> str:
+    """What the item became, as the refusal to delete it names it; "" if nothing."""
+    risk = Risk.objects.filter(source_item=item).first()
+    if risk is not None:
+        return _("the risk %(code)s") % {"code": risk.code}
+    if item.objective_id:
+        objective = QualityObjective.objects.get(pk=item.objective_id)
+        return _("the quality objective %(code)s") % {"code": objective.code}
+    return ""
+
+
+@transaction.atomic
+def swot_item_delete(*, actor, item: SwotItem) -> None:
+    """Remove an item, unless it was turned into a risk or an objective: it is their source."""
+    item = SwotItem.objects.select_for_update().select_related("analysis").get(pk=item.pk)
+    _require_swot(actor, item.analysis)
+    became = _turned_into(item)
+    if became:
+        raise ValidationError(
+            _("This item was turned into %(what)s and stays as its source; change the text instead.") % {"what": became}
+        )
+    delete_audited(actor, item)
+
+
+@transaction.atomic
+def swot_item_to_objective(*, actor, item: SwotItem, objective: QualityObjective) -> QualityObjective:
+    """Turn a SWOT item into a quality objective of the analysis's unit (the institution's top
+    unit for the institution's own analysis), linked back to the item. An item becomes one
+    objective only. `objective` carries what the user chose (text, objective above, period);
+    the unit is the analysis's. The objective's own rules (who sets a unit's objectives, the
+    cascade) are `objective_save`'s."""
+    item = SwotItem.objects.select_for_update().select_related("analysis").get(pk=item.pk)
+    analysis = item.analysis
+    _require_swot(actor, analysis)
+    if item.objective_id:
+        raise ValidationError(_("This item has already been turned into an objective."))
+    objective.unit = analysis.unit or root_unit(analysis.institution_id)
+    objective.institution_id = analysis.institution_id
+    if not (objective.title_ky or "").strip():
+        objective.title_ky = item.text[:500]
+    objective = objective_save(actor=actor, objective=objective)
+    item.objective = objective
+    save_audited(actor, item, note=_("turned into the objective %(code)s") % {"code": objective.code})
+    return objective
+
+
+@transaction.atomic
 def swot_item_to_risk(*, actor, item: SwotItem, process=None, likelihood=3, impact=3, owner=None) -> Risk:
     """Turn a SWOT item into a risk (weaknesses, threats) or an opportunity (strengths,
     opportunities) of the analysis's unit — or, for the institution's own analysis, of the
@@ -174,11 +274,7 @@ def swot_item_to_risk(*, actor, item: SwotItem, process=None, likelihood=3, impa
     _require_swot(actor, analysis)
     if Risk.objects.filter(source_item=item).exists():
         raise ValidationError(_("This item has already been turned into a risk."))
-    unit = analysis.unit
-    if unit is None:
-        from .services import root_unit
-
-        unit = root_unit(analysis.institution_id)
+    unit = analysis.unit or root_unit(analysis.institution_id)
     risk = Risk(
         institution_id=analysis.institution_id,
         kind=item.risk_kind,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_analysis, urls_indicators, urls_policy, urls_risks, views
+from . import urls_analysis, urls_indicators, urls_policy, urls_reports, urls_risks, urls_roadmap, views
 
 urlpatterns = [
     path("", views.process_list, name="process_list"),
@@ -24,3 +24,5 @@ urlpatterns += urls_risks.urlpatterns
 urlpatterns += urls_policy.urlpatterns
 urlpatterns += urls_indicators.urlpatterns
 urlpatterns += urls_analysis.urlpatterns
+urlpatterns += urls_roadmap.urlpatterns
+urlpatterns += urls_reports.urlpatterns

@@ -19,9 +19,10 @@ from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import current_institution, get_visible
 
-from . import diagram, selectors, selectors_analysis, services
+from . import diagram, selectors, selectors_analysis, selectors_indicators, services
 from .forms import InputForm, OutputForm, OwnershipForm, ProcessForm, ProcessMapForm
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
+from .models_indicators import IndicatorLevel
 
 
 def _institution(request):
@@ -85,6 +86,16 @@ def process_detail(request, pk):
         "can_see_history": _can_see_history(user, process),
         "analysis_years": selectors_analysis.process_years(process),
     }
+    # The process's indicators for the institution as a whole; those measured per programme
+    # are only named here (their values are on the programmes' dashboards).
+    indicators = list(selectors_indicators.indicators_for(user).filter(process=process))
+    per_programme = [i for i in indicators if i.level == IndicatorLevel.PROGRAMME]
+    context["per_programme"] = per_programme
+    context["rows"] = selectors_indicators.dashboard(
+        [i for i in indicators if i not in per_programme],
+        services.root_unit(process.institution_id),
+        selectors_indicators.trend_years(process.institution, count=selectors_indicators.CHART_YEARS),
+    )
     return render(request, "processes/process_detail.html", context)
 
 

@@ -68,15 +68,41 @@ def test_indicators_have_five_years_computed_from_the_demo_data(demo, code):
     from sapat.processes.models import Indicator, IndicatorValue
 
     assert demo[f"{code} indicators"] == "created"
-    assert Indicator.objects.filter(institution__code=code).count() == 6
+    from sapat.demo.indicators_loader import SPECS
+
+    assert Indicator.objects.filter(institution__code=code).count() == len(SPECS)
     admitted = IndicatorValue.objects.get(indicator__institution__code=code, indicator__code="К-01", year=2025)
     expected = sum(
-        ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025)
-        .values_list("admitted", flat=True)
+        ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025).values_list(
+            "admitted", flat=True
+        )
     )
     assert admitted.value == expected and admitted.source == "computed"
     years = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-06")
     assert sorted(years.values_list("year", flat=True)) == [2021, 2022, 2023, 2024, 2025]
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_indicators_for_every_unit_and_programme_with_some_off_target(demo, code):
+    from sapat.demo.indicators_loader import ACADEMIC
+    from sapat.org.models import Programme, Unit
+    from sapat.processes import selectors_indicators
+    from sapat.processes.models import Indicator, IndicatorValue
+
+    units = Unit.objects.filter(institution__code=code, unit_type__in=ACADEMIC, closed_on__isnull=True)
+    upgrade = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-08")
+    assert set(upgrade.values_list("unit_id", flat=True)) >= set(units.values_list("pk", flat=True))
+    assert upgrade.filter(unit=units.first()).count() == 5
+    semesters = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-10")
+    assert set(semesters.values_list("period", flat=True)) == {1, 2}
+    dropout = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="П-02")
+    with_contingent = Programme.objects.filter(institution__code=code, contingent__isnull=False).distinct()
+    assert set(dropout.values_list("programme_id", flat=True)) == set(with_contingent.values_list("pk", flat=True))
+    unit_level = Indicator.objects.filter(institution__code=code, level="unit")
+    summaries = selectors_indicators.summaries(unit_level, units, since_year=2021)
+    off = sum(s.counts["off_target"] for s in summaries)
+    on = sum(s.counts["on_target"] for s in summaries)
+    assert 0 < off < on  # a few off target, most on target
 
 
 def test_a_second_load_leaves_the_indicators_alone(demo):
@@ -85,3 +111,20 @@ def test_a_second_load_leaves_the_indicators_alone(demo):
     before = IndicatorValue.objects.count()
     again = loader.load(write=lambda line: None)
     assert again["batsu indicators"] == "skipped" and IndicatorValue.objects.count() == before
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_indicators_measure_the_demo_objectives(demo, code):
+    """The objectives report has something to tell: indicators serve the institution's and
+    the units' objectives, and each has a value for its objective's unit in 2025."""
+    from sapat.processes.models import Indicator, IndicatorValue
+
+    assert demo[f"{code} objective indicators"] == "created"
+    linked = list(Indicator.objects.filter(institution__code=code, objective__isnull=False).select_related("objective"))
+    assert len(linked) >= 4
+    assert any(i.objective.unit.parent_id is None for i in linked)
+    assert any(i.objective.unit.parent_id is not None for i in linked)
+    for indicator in linked:
+        assert IndicatorValue.objects.filter(indicator=indicator, unit=indicator.objective.unit_id, year=2025).exists()
+    again = loader.load(write=lambda line: None)
+    assert again[f"{code} objective indicators"] == "skipped"

@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 from sapat.org.choices import Role
 from sapat.org.models import AcademicYear
 from sapat.org.tests import factories as org_factories
-from sapat.processes import services_indicators
+from sapat.processes import services_indicators, services_risks
 from sapat.processes.models_indicators import Indicator, IndicatorTarget, IndicatorValue
+from sapat.processes.models_risks import RiskAction
 from sapat.processes.tests import factories
 from sapat.processes.tests.test_risks import make_risk
 
@@ -85,7 +86,14 @@ def test_experts_get_403_and_anonymous_401(world, stage):
     expert = org_factories.user_with_role(
         Role.EXPERT, world.root, username="expert", valid_until=timezone.localdate() + datetime.timedelta(days=30)
     )
-    for url in ("/api/processes/", "/api/objectives/", "/api/indicators/", "/api/indicator-values/", "/api/risks/"):
+    for url in (
+        "/api/processes/",
+        "/api/objectives/",
+        "/api/indicators/",
+        "/api/indicator-values/",
+        "/api/risks/",
+        "/api/risk-actions/",
+    ):
         assert api(expert).get(url).status_code == 403, url
         assert APIClient().get(url).status_code == 401, url
 
@@ -142,7 +150,14 @@ def _count(user, url):
 
 
 def test_list_query_counts_do_not_grow_with_rows(world, stage):
-    urls = ["/api/processes/", "/api/objectives/", "/api/indicators/", "/api/indicator-values/", "/api/risks/"]
+    urls = [
+        "/api/processes/",
+        "/api/objectives/",
+        "/api/indicators/",
+        "/api/indicator-values/",
+        "/api/risks/",
+        "/api/risk-actions/",
+    ]
     user = world.quality
     api(user)  # the token exists before counting
 
@@ -153,10 +168,169 @@ def test_list_query_counts_do_not_grow_with_rows(world, stage):
             ind = indicator(world.inst, f"K{i}")
             IndicatorTarget.objects.create(indicator=ind, year=2024, target=i)
             services_indicators.value_enter(actor=None, indicator=ind, year=2024, unit=world.fac_a, value=i)
-            make_risk(world, title=f"Risk {i}")
+            risk = make_risk(world, title=f"Risk {i}")
+            services_risks.action_add(
+                actor=None, action=RiskAction(risk=risk, description="x", deadline=timezone.localdate())
+            )
 
     grow(2, 1)
     small = {url: _count(user, url) for url in urls}
     grow(17, 10)
     large = {url: _count(user, url) for url in urls}
     assert small == large
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def test_processes_are_written_by_the_quality_department_only(world, stage):
+    data = {"institution": world.inst.pk, "group": 3, "code": "3.9", "name_ky": "Китепкана", "units": [world.fac_a.pk]}
+    for who in ("head_a", "rector", "analyst"):
+        assert api(getattr(world, who)).post("/api/processes/", data, format="json").status_code == 403, who
+    response = api(world.quality).post("/api/processes/", data, format="json")
+    assert response.status_code == 201, response.content
+    row = response.json()
+    assert row["code"] == "3.9" and [u["id"] for u in row["units"]] == [world.fac_a.pk]
+    from sapat.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(object_id=str(row["id"]), content_type__model="process", actor=world.quality)
+    response = api(world.quality).patch(f"/api/processes/{row['id']}/", {"name_ru": "Библиотека"}, format="json")
+    assert response.status_code == 200 and response.json()["name_ru"] == "Библиотека"
+    assert response.json()["units"]  # links not sent stay
+    response = api(world.quality).patch(f"/api/processes/{row['id']}/", {"institution": world.other_inst.pk})
+    assert response.status_code == 400 and "institution" in response.json()
+
+
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({"group": 3, "code": "2.9", "name_ky": "x"}, "code"),  # code of another group
+        ({"group": 2, "code": "2.3", "name_ky": "x"}, "code"),  # taken
+        ({"group": 3, "code": "3.9"}, "name_ky"),
+        ({"group": 3, "code": "3.9", "name_ky": "x", "units": [999999]}, "units"),
+    ],
+)
+def test_process_field_errors(world, stage, data, field):
+    response = api(world.quality).post("/api/processes/", {"institution": world.inst.pk, **data}, format="json")
+    assert response.status_code == 400 and field in response.json(), response.content
+
+
+def test_a_process_from_another_institution_cannot_be_written(world, stage):
+    client = api(world.quality)
+    other = stage["other_process"].pk
+    assert client.patch(f"/api/processes/{other}/", {"name_ru": "x"}, format="json").status_code == 404
+    data = {"institution": world.other_inst.pk, "group": 3, "code": "3.9", "name_ky": "x"}
+    response = client.post("/api/processes/", data, format="json")
+    assert response.status_code == 400 and "outside what you may see" in response.json()["institution"][0]
+
+
+def test_owners_are_added_and_ended(world, stage):
+    process = stage["process"].pk
+    data = {"person": world.staff_a.person.pk, "position_title": "Проректор"}
+    assert api(world.head_a).post(f"/api/processes/{process}/owners/", data, format="json").status_code == 403
+    response = api(world.quality).post(f"/api/processes/{process}/owners/", data, format="json")
+    assert response.status_code == 201, response.content
+    owners = {o["person"]: o["id"] for o in response.json()["current_owners"]}
+    assert world.staff_a.person.pk in owners
+    again = api(world.quality).post(f"/api/processes/{process}/owners/", data, format="json")
+    assert again.status_code == 400 and "person" in again.json()
+    end = {"owner": owners[world.staff_a.person.pk]}
+    response = api(world.quality).post(f"/api/processes/{process}/end-owner/", end, format="json")
+    assert response.status_code == 200
+    assert world.staff_a.person.pk not in {o["person"] for o in response.json()["current_owners"]}
+
+
+def test_objectives_cascade_through_the_api(world, stage):
+    top = {"unit": world.root.pk, "title_ky": "Сапатты жогорулатуу", "start_year": 2025, "end_year": 2027}
+    assert api(world.head_a).post("/api/objectives/", top, format="json").status_code == 403
+    response = api(world.quality).post("/api/objectives/", {**top, "processes": [stage["process"].pk]}, format="json")
+    assert response.status_code == 201, response.content
+    parent = response.json()
+    assert parent["code"] == "1" and parent["processes"] == [stage["process"].pk]
+    mine = {"unit": world.fac_a.pk, "title_ky": "Факультеттин максаты", "start_year": 2025, "end_year": 2026}
+    response = api(world.head_a).post("/api/objectives/", mine, format="json")
+    assert response.status_code == 400 and "parent" in response.json()
+    response = api(world.head_a).post("/api/objectives/", {**mine, "parent": parent["id"]}, format="json")
+    assert response.status_code == 201 and response.json()["code"] == "1.1"
+    child = response.json()["id"]
+    response = api(world.head_a).patch(f"/api/objectives/{child}/", {"end_year": 2020}, format="json")
+    assert response.status_code == 400 and "end_year" in response.json()
+    response = api(world.head_a).patch(f"/api/objectives/{child}/", {"status": "in_progress"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "in_progress"
+    theirs = {"unit": world.fac_b.pk, "parent": parent["id"], "title_ky": "x", "start_year": 2025, "end_year": 2026}
+    assert api(world.head_a).post("/api/objectives/", theirs, format="json").status_code == 403
+    assert api(world.analyst).patch(f"/api/objectives/{child}/", {"status": "achieved"}).status_code == 403
+
+
+def test_risks_are_written_by_who_may_manage_them(world, stage):
+    data = {"unit": world.fac_a.pk, "title": "Жатакана жетишсиз", "likelihood": 4, "impact": 5}
+    response = api(world.head_a).post("/api/risks/", data, format="json")
+    assert response.status_code == 201, response.content
+    row = response.json()
+    assert row["institution"] == world.inst.pk and row["code"] == "R-002" and row["level"] == "critical"
+    assert api(world.head_b).patch(f"/api/risks/{row['id']}/", {"impact": 1}, format="json").status_code == 403
+    assert api(world.analyst).patch(f"/api/risks/{row['id']}/", {"impact": 1}, format="json").status_code == 403
+    response = api(world.head_a).patch(
+        f"/api/risks/{row['id']}/", {"residual_likelihood": 2, "residual_impact": 2, "status": "treated"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["residual_level"] == "low"
+    theirs = {**data, "unit": world.fac_b.pk}
+    assert api(world.head_a).post("/api/risks/", theirs, format="json").status_code == 403
+    assert api(world.head_a).patch(f"/api/risks/{row['id']}/", {"unit": world.fac_b.pk}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({"title": "x", "likelihood": 1, "impact": 1}, "unit"),
+        ({"unit": "fac_a", "title": "x", "likelihood": 9, "impact": 1}, "likelihood"),
+        ({"unit": "fac_a", "title": "x", "likelihood": 1, "impact": 1, "status": "treated"}, "residual_likelihood"),
+        ({"unit": "fac_a", "title": "x", "likelihood": 1, "impact": 1, "residual_impact": 2}, "residual_impact"),
+        ({"unit": "fac_a", "likelihood": 1, "impact": 1}, "title"),
+    ],
+)
+def test_risk_field_errors(world, stage, data, field):
+    if data.get("unit") == "fac_a":
+        data = {**data, "unit": world.fac_a.pk}
+    response = api(world.quality).post("/api/risks/", data, format="json")
+    assert response.status_code == 400 and field in response.json(), response.content
+
+
+def test_risk_actions_through_the_api(world, stage):
+    risk = stage["risk"].pk  # of fac_a
+    today = timezone.localdate()
+    past = {"risk": risk, "description": "Келишим", "deadline": str(today - datetime.timedelta(days=1))}
+    response = api(world.head_a).post("/api/risk-actions/", past, format="json")
+    assert response.status_code == 400 and "deadline" in response.json()
+    data = {**past, "deadline": str(today + datetime.timedelta(days=20))}
+    assert api(world.head_b).post("/api/risk-actions/", data, format="json").status_code == 403
+    response = api(world.head_a).post("/api/risk-actions/", data, format="json")
+    assert response.status_code == 201, response.content
+    action = response.json()["id"]
+    response = api(world.head_a).patch(f"/api/risk-actions/{action}/", {"description": "Жаңы"}, format="json")
+    assert response.status_code == 200 and response.json()["description"] == "Жаңы"
+    response = api(world.head_a).post(f"/api/risk-actions/{action}/done/", {}, format="json")
+    assert response.status_code == 200 and response.json()["done_on"] == str(today)
+    response = api(world.head_a).delete(f"/api/risk-actions/{action}/")
+    assert response.status_code == 400 and "record of the treatment" in str(response.json())
+    second = api(world.quality).post("/api/risk-actions/", data, format="json").json()["id"]
+    assert api(world.head_b).delete(f"/api/risk-actions/{second}/").status_code == 403
+    assert api(world.quality).delete(f"/api/risk-actions/{second}/").status_code == 204
+    assert ids(api(world.quality).get(f"/api/risk-actions/?risk={risk}")) == {action}
+    assert api(world.analyst).get("/api/risk-actions/").status_code == 200
+    expert = org_factories.user_with_role(
+        Role.EXPERT, world.root, username="expert", valid_until=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    assert api(expert).post("/api/risk-actions/", data, format="json").status_code == 403
+
+
+def test_schema_documents_the_writes(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    for name in ("ProcessWrite", "ObjectiveWrite", "RiskWrite", "RiskActionWrite", "OwnerInput"):
+        assert f"    {name}:" in schema, name
+    for path in ("/api/risk-actions/{id}/done/:", "/api/processes/{id}/owners/:", "/api/processes/{id}/end-owner/:"):
+        assert path in schema

@@ -121,6 +121,7 @@ def test_template_download_and_upload_through_the_pages(client, setup):
         "Programme code",
         "Value *",
         "Comment",
+        "Period",
     ]
     sheet.delete_rows(2, sheet.max_row)
     sheet.append(["EMP", 2024, "FB", None, 33, None])

@@ -278,6 +278,10 @@ def page_urls(risk, analysis, items):
         "swot_detail": reverse("swot_detail", args=[analysis.pk]),
         "swot_item_add": reverse("swot_item_add", args=[analysis.pk]),
         "swot_item_to_risk": reverse("swot_item_to_risk", args=[items["W"].pk]),
+        "swot_item_edit": reverse("swot_item_edit", args=[items["W"].pk]),
+        "swot_item_to_objective": reverse("swot_item_to_objective", args=[items["W"].pk]),
+        "risk_action_edit": reverse("risk_action_edit", args=[action.pk]),
+        "risk_scale": reverse("risk_scale"),
         "_action": action,
     }
 
@@ -385,7 +389,10 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/processes/risks/", "/processes/risks/heatmap/", "/processes/risks/?view=residual"])
+@pytest.mark.parametrize(
+    "url",
+    ["/processes/risks/", "/processes/risks/heatmap/", "/processes/risks/?view=residual", "/processes/risks/scale/"],
+)
 def test_list_and_heatmap_cost_the_same_for_3_or_30_risks(client, world, owned, url):
     login(client, world.quality)
     _grow(world, owned, 0, 3)
@@ -393,3 +400,223 @@ def test_list_and_heatmap_cost_the_same_for_3_or_30_risks(client, world, owned, 
     _grow(world, owned, 3, 30)
     assert _count(client, url) == small
     assert reverse("risk_list") == "/processes/risks/"
+
+
+# --- the scale page ---------------------------------------------------------------------------------
+
+
+SCALE_POST = {
+    "likelihood_labels": "Very unlikely\nUnlikely\nPossible\nLikely\nAlmost certain",
+    "impact_labels": "Negligible\nMinor\nModerate\nMajor\nSevere",
+    "low_max": 6,
+    "medium_max": 12,
+    "high_max": 19,
+}
+
+
+def test_scale_page_previews_then_saves_and_relevels(client, world):
+    risk = make_risk(world, likelihood=2, impact=3)  # 6: medium now, low on the new scale
+    login(client, world.quality)
+    page = client.get(reverse("risk_scale"))
+    assert page.status_code == 200 and 'data-testid="relevel"' in page.content.decode()
+    preview = client.post(reverse("risk_scale"), {**SCALE_POST, "preview": "1"})
+    assert preview.status_code == 200 and preview.context["previewing"]
+    rows = {row.level: row for row in preview.context["levels"]}
+    assert (rows["medium"].before, rows["medium"].after, rows["low"].after) == (1, 0, 1)
+    assert RiskScale.objects.get(institution=world.inst).low_max == 4  # nothing saved
+    assert client.post(reverse("risk_scale"), SCALE_POST).status_code == 302
+    scale = RiskScale.objects.get(institution=world.inst)
+    assert (scale.low_max, scale.medium_max, scale.high_max) == (6, 12, 19)
+    assert scale.likelihood_labels[0] == "Very unlikely"  # the defaults stay stored as written
+    assert Risk.objects.get(pk=risk.pk).level == RiskLevel.LOW
+    assert AuditEntry.objects.filter(content_type__model="riskscale", action="update").exists()
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"low_max": 10, "medium_max": 5}, "high_max", "must grow"),
+        ({"high_max": 25}, "high_max", "below the largest rating, 25"),
+        ({"impact_labels": "one"}, "impact_labels", "between 2 and"),
+    ],
+)
+def test_bad_thresholds_are_refused_with_a_clear_message(client, world, change, field, message):
+    login(client, world.quality)
+    response = client.post(reverse("risk_scale"), {**SCALE_POST, **change})
+    assert response.status_code == 400
+    assert any(message in e for e in response.context["form"].errors[field])
+    assert RiskScale.objects.get(institution=world.inst).low_max == 4
+
+
+def test_a_smaller_scale_is_refused_while_risks_are_rated_above_it(client, world):
+    make_risk(world, likelihood=5, impact=5)
+    login(client, world.quality)
+    small = {"likelihood_labels": "a\nb\nc", "impact_labels": "a\nb\nc", "low_max": 2, "medium_max": 4, "high_max": 6}
+    for data in (small, {**small, "preview": "1"}):
+        response = client.post(reverse("risk_scale"), data)
+        assert response.status_code == 400 and "re-rate" in str(response.context["form"].non_field_errors())
+    assert RiskScale.objects.get(institution=world.inst).likelihood_max == 5
+
+
+def test_only_the_quality_department_changes_the_scale(client, world):
+    login(client, world.head_a)
+    assert client.get(reverse("risk_scale")).status_code == 200
+    assert client.post(reverse("risk_scale"), SCALE_POST).status_code == 403
+    assert RiskScale.objects.get(institution=world.inst).low_max == 4
+
+
+# --- editing and deleting actions ---------------------------------------------------------------------
+
+
+def test_actions_are_edited_and_deleted_audited_but_done_ones_stay(world):
+    risk = make_risk(world)
+    action = svc.action_add(actor=world.quality, action=RiskAction(risk=risk, description="a", deadline=TODAY()))
+    action.description, action.deadline = "Келишим түзүү", TODAY() + datetime.timedelta(days=30)
+    svc.action_save(actor=world.head_a, action=action)
+    assert RiskAction.objects.get(pk=action.pk).description == "Келишим түзүү"
+    action.deadline = TODAY() - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="past"):
+        svc.action_save(actor=world.quality, action=action)
+    action = RiskAction.objects.get(pk=action.pk)
+    with pytest.raises(PermissionDenied):
+        svc.action_save(actor=world.head_b, action=action)
+    with pytest.raises(PermissionDenied):
+        svc.action_delete(actor=world.head_b, action=action)
+    done = svc.action_add(actor=None, action=RiskAction(risk=risk, description="b", deadline=TODAY()))
+    svc.action_done(actor=None, action=done)
+    done.done_on = None  # an edit does not undo "done"
+    svc.action_save(actor=world.quality, action=done)
+    assert RiskAction.objects.get(pk=done.pk).done_on == TODAY()
+    with pytest.raises(ValidationError, match="record of the treatment"):
+        svc.action_delete(actor=world.quality, action=done)
+    pk = action.pk
+    svc.action_delete(actor=world.quality, action=action)
+    assert not RiskAction.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(object_id=str(pk), content_type__model="riskaction", action="delete").exists()
+
+
+def test_action_pages(client, world):
+    risk = make_risk(world)
+    action = svc.action_add(actor=None, action=RiskAction(risk=risk, description="a", deadline=TODAY()))
+    login(client, world.head_a)
+    assert client.get(reverse("risk_action_edit", args=[action.pk])).status_code == 200
+    response = client.post(
+        reverse("risk_action_edit", args=[action.pk]), {"description": "b", "deadline": "2000-01-01"}
+    )
+    assert response.status_code == 400
+    svc.action_done(actor=None, action=action)
+    response = client.post(reverse("risk_action_delete", args=[action.pk]), follow=True)
+    assert "record of the treatment" in response.content.decode()
+    assert RiskAction.objects.filter(pk=action.pk).exists()
+    login(client, world.head_b)
+    assert client.get(reverse("risk_action_edit", args=[action.pk])).status_code == 403
+
+
+# --- SWOT items: edit, delete, → objective -------------------------------------------------------------
+
+
+def test_swot_items_are_edited_and_deleted_unless_turned_into_something(world):
+    analysis, items = _swot(world)
+    item = items["S"]
+    item.text = "Тажрыйбалуу окутуучулар"
+    svc.swot_item_save(actor=world.quality, item=item)
+    assert SwotItem.objects.get(pk=item.pk).text == "Тажрыйбалуу окутуучулар"
+    svc.swot_item_to_risk(actor=world.quality, item=items["T"])
+    with pytest.raises(ValidationError, match="the risk R-001"):
+        svc.swot_item_delete(actor=world.quality, item=items["T"])
+    pk = items["W"].pk
+    svc.swot_item_delete(actor=world.quality, item=items["W"])
+    assert not SwotItem.objects.filter(pk=pk).exists()
+    assert AuditEntry.objects.filter(object_id=str(pk), content_type__model="swotitem", action="delete").exists()
+    with pytest.raises(PermissionDenied):
+        svc.swot_item_delete(actor=world.head_a, item=items["O"])
+
+
+def test_swot_item_becomes_an_objective_once(world):
+    from sapat.processes.models import QualityObjective
+
+    analysis, items = _swot(world)
+    objective = svc.swot_item_to_objective(
+        actor=world.quality, item=items["W"], objective=QualityObjective(start_year=2026, end_year=2027)
+    )
+    assert objective.unit == world.root and objective.title_ky == "Пункт W" and objective.code == "1"
+    assert SwotItem.objects.get(pk=items["W"].pk).objective == objective
+    with pytest.raises(ValidationError, match="already"):
+        svc.swot_item_to_objective(
+            actor=world.quality, item=items["W"], objective=QualityObjective(start_year=2026, end_year=2027)
+        )
+    with pytest.raises(ValidationError, match="the quality objective 1"):
+        svc.swot_item_delete(actor=world.quality, item=items["W"])
+    assert AuditEntry.objects.filter(object_id=str(items["W"].pk), note__contains="objective").exists()
+
+
+def test_a_units_swot_item_becomes_an_objective_under_one_above(world):
+    from sapat.processes.models import QualityObjective
+
+    top = svc.swot_item_to_objective(
+        actor=world.quality, item=_swot(world)[1]["O"], objective=QualityObjective(start_year=2026, end_year=2028)
+    )
+    analysis = svc.swot_save(
+        actor=world.head_a, analysis=SwotAnalysis(institution=world.inst, unit=world.fac_a, date=TODAY(), title="x")
+    )
+    item = svc.swot_item_add(actor=world.head_a, item=SwotItem(analysis=analysis, quadrant="W", text="Лаборатория"))
+    with pytest.raises(ValidationError) as exc:
+        svc.swot_item_to_objective(
+            actor=world.head_a, item=item, objective=QualityObjective(start_year=2026, end_year=2027)
+        )
+    assert "parent" in exc.value.error_dict
+    objective = svc.swot_item_to_objective(
+        actor=world.head_a, item=item, objective=QualityObjective(parent=top, start_year=2026, end_year=2027)
+    )
+    assert objective.unit == world.fac_a and objective.code == "1.1"
+    with pytest.raises(PermissionDenied):
+        other = svc.swot_item_add(actor=None, item=SwotItem(analysis=analysis, quadrant="S", text="y"))
+        svc.swot_item_to_objective(
+            actor=world.head_b, item=other, objective=QualityObjective(parent=top, start_year=2026, end_year=2027)
+        )
+
+
+def test_swot_item_pages(client, world):
+    analysis, items = _swot(world)
+    login(client, world.quality)
+    for name in ("swot_item_edit", "swot_item_to_objective"):
+        assert client.get(reverse(name, args=[items["S"].pk])).status_code == 200
+    response = client.post(reverse("swot_item_edit", args=[items["S"].pk]), {"quadrant": "S", "text": "Жаңы"})
+    assert response.status_code == 302 and SwotItem.objects.get(pk=items["S"].pk).text == "Жаңы"
+    response = client.post(
+        reverse("swot_item_to_objective", args=[items["S"].pk]),
+        {"title_ky": "Окутуучулардын тажрыйбасын колдонуу", "start_year": 2026, "end_year": 2025},
+    )
+    assert response.status_code == 400 and not SwotItem.objects.get(pk=items["S"].pk).objective_id
+    response = client.post(
+        reverse("swot_item_to_objective", args=[items["S"].pk]),
+        {"title_ky": "Окутуучулардын тажрыйбасын колдонуу", "start_year": 2026, "end_year": 2027},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("swot_detail", args=[analysis.pk])).content.decode()
+    assert "kept as a source" in page
+    response = client.post(reverse("swot_item_delete", args=[items["S"].pk]), follow=True)
+    assert "stays as its source" in response.content.decode() and SwotItem.objects.filter(pk=items["S"].pk).exists()
+    login(client, world.rector)
+    for name in ("swot_item_edit", "swot_item_to_objective"):
+        assert client.get(reverse(name, args=[items["O"].pk])).status_code == 403
+    assert client.post(reverse("swot_item_delete", args=[items["O"].pk])).status_code == 403
+
+
+def test_register_filters_per_process_and_per_unit_with_its_sub_units(client, world, owned):
+    in_fac = make_risk(world, unit=world.fac_a, title="Факультет")
+    in_dep = make_risk(world, unit=world.dep_a, title="Кафедра")
+    elsewhere = make_risk(world, unit=world.fac_b, title="Башка факультет")
+    of_process = make_risk(world, process=owned, title="Процесс")
+    login(client, world.quality)
+
+    def listed(query):
+        return {r.pk for r in client.get(reverse("risk_list") + query).context["risks"]}
+
+    assert listed(f"?unit={world.fac_a.pk}") == {in_fac.pk, in_dep.pk}
+    assert listed(f"?unit={world.dep_a.pk}") == {in_dep.pk}
+    assert listed(f"?unit={world.fac_b.pk}") == {elsewhere.pk}
+    assert listed(f"?process={owned.pk}") == {of_process.pk}
+    assert listed("?unit=999999") == set()
+    heatmap = client.get(reverse("risk_heatmap") + f"?unit={world.fac_a.pk}").context["map"]
+    assert heatmap.total == 2
