@@ -4,15 +4,15 @@ their checklist and report, the scale of findings. Views parse input and call th
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import add_validation_error, save_form
+from sapat.lib.docx import docx_response
 from sapat.lib.pdf import pdf_response
 from sapat.org.selectors import current_institution, get_visible
 
@@ -695,6 +695,4 @@ def report_download(request, pk, fmt):
         return pdf_response(reports.report_pdf(audit, language), f"{name}.pdf")
     if fmt != "docx":
         raise Http404
-    response = HttpResponse(reports.report_docx(audit, language), content_type=reports.DOCX_MIME)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.docx")
-    return response
+    return docx_response(reports.report_docx(audit, language), f"{name}.docx")
