@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sapat.org",
     "sapat.documents",
     "sapat.processes",
+    "sapat.audits",
     "sapat.complaints",
     "sapat.improvement",
     "sapat.surveys",

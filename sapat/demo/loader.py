@@ -45,6 +45,7 @@ from sapat.org.models import (
 
 from . import data_batsu, data_names, data_oshsu, documents_loader
 from .analysis_loader import load_analyses
+from .audits_loader import load_audits
 from .complaints_loader import load_complaints
 from .data_common import (
     ACADEMIC_YEARS,
@@ -629,6 +630,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} nonconformities": done for code, done in load_improvement(write).items()})
     outcome.update({f"{code} indicators": done for code, done in load_indicators(write).items()})
     outcome.update({f"{code} objective indicators": d for code, d in load_objective_indicators(write).items()})
+    outcome.update({f"{code} audits": done for code, done in load_audits(write).items()})
     outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})
     outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
     outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})

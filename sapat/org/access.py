@@ -30,6 +30,9 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    VIEW_AUDITS = "audits.view"
+    MANAGE_AUDITS = "audits.manage"
+    APPROVE_AUDIT_PROGRAMME = "audits.approve_programme"
     HANDLE_COMPLAINTS = "complaints.handle"
     ANSWER_COMPLAINTS = "complaints.answer"
     REGISTER_NC = "improvement.register"
@@ -55,6 +58,9 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.VIEW_AUDITS: _("See the audit programme, audits and their reports"),
+    Perm.MANAGE_AUDITS: _("Draft the audit programme, keep the auditor pool, run audits"),
+    Perm.APPROVE_AUDIT_PROGRAMME: _("Approve the audit programme and its amendments"),
     Perm.HANDLE_COMPLAINTS: _("Receive complaints and suggestions and route them to units"),
     Perm.ANSWER_COMPLAINTS: _("Answer complaints and suggestions routed to the unit"),
     Perm.REGISTER_NC: _("Register nonconformities"),
@@ -67,7 +73,7 @@ PERM_LABELS = {
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
-INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC})
+INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC, Perm.VIEW_AUDITS})
 # Roles that may never write, whatever a future matrix row says; they keep only reading rights.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
 READ_PERMS = frozenset({Perm.VIEW_ORG, Perm.VIEW_NC})
@@ -81,10 +87,19 @@ NC_PERMS = frozenset({Perm.HANDLE_NC, Perm.APPROVE_NC_PLAN, Perm.MANAGE_NC, Perm
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS,
+    # The rector approves the audit programme (004 §8.1); the quality department drafts it.
     Role.TOP_MANAGEMENT: frozenset(
-        {Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_NC, Perm.VIEW_SURVEY_RESULTS}
+        {
+            Perm.VIEW_ORG,
+            Perm.VIEW_AUDIT,
+            Perm.REGISTER_NC,
+            Perm.VIEW_NC,
+            Perm.VIEW_SURVEY_RESULTS,
+            Perm.VIEW_AUDITS,
+            Perm.APPROVE_AUDIT_PROGRAMME,
+        }
     ),
-    Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS},
+    Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS, Perm.APPROVE_AUDIT_PROGRAMME},
     Role.UNIT_HEAD: frozenset(
         {
             Perm.VIEW_ORG,
@@ -95,6 +110,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.VIEW_AUDITS,
             Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
@@ -110,14 +126,15 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.VIEW_AUDITS,
             Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
             Perm.VIEW_SURVEY_RESULTS,
         }
     ),
-    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),
-    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC}),
+    Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC, Perm.VIEW_AUDITS}),
+    Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_AUDIT, Perm.REGISTER_NC, Perm.VIEW_AUDITS}),
     # Anyone at work may find a nonconformity in their daily work (seed 004 §11.2).
     Role.STAFF: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),
     # Experts see only what an accreditation project grants them; nothing of the organisation.

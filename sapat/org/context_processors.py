@@ -24,6 +24,7 @@ def navigation(request):
             "audit": access.can(user, Perm.VIEW_AUDIT),
             "access": access.can(user, Perm.MANAGE_ACCESS),
             "doc_config": access.can(user, Perm.CONFIGURE_DOCUMENTS),
+            "audits": access.can(user, Perm.VIEW_AUDITS),
             "complaints": access.can(user, Perm.ANSWER_COMPLAINTS),
             "complaints_handle": access.can(user, Perm.HANDLE_COMPLAINTS),
             "improvement": access.can(user, Perm.VIEW_ORG) or access.can(user, Perm.VIEW_NC),

@@ -1,9 +1,10 @@
 """The permission matrix, role by role, against the unit tree.
 
 The rule under test: a role applies to the unit it is held in and everything below it;
-`org.view` applies to the whole institution of that unit; an analyst (held with no unit)
-reads every institution and never writes (only READ_PERMS); an external expert sees nothing of the
-organisation; only roles in force today count; a superuser may do everything."""
+`org.view` (and every INSTITUTION_WIDE permission) applies to the whole institution of that
+unit; an analyst (held with no unit) reads every institution and never writes (only
+READ_PERMS); an external expert sees nothing of the organisation; only roles in force today
+count; a superuser may do everything."""
 
 import datetime
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from sapat.core.models import User
 from sapat.org import access, selectors
-from sapat.org.access import ALL_PERMS, INSTITUTION_WIDE, MATRIX, READ_ONLY_ROLES, READ_PERMS, Perm
+from sapat.org.access import ALL_PERMS, MATRIX, READ_ONLY_ROLES, READ_PERMS, Perm
 from sapat.org.choices import Role
 from sapat.org.models import RoleAssignment
 from sapat.org.tests import factories
@@ -30,7 +31,7 @@ def expected_targets(role: str, perm: str) -> set[str]:
         return set()
     if role == Role.ANALYST:
         return set(TARGETS)
-    if perm in INSTITUTION_WIDE:
+    if perm in access.INSTITUTION_WIDE:
         return SAME_INSTITUTION
     return SUBTREE_OF_FAC_A
 
