@@ -10,7 +10,9 @@ colleges, departments and programmes:
   "up to 10 % a year"), the share of teachers who upgraded their qualification (20 % a year,
   100 % over five years: `002.md` criterion 2.3), and the students' academic performance
   per semester. The entered values vary from unit to unit and year to year with a fixed
-  seed, a few of them off target.
+  seed, a few of them off target;
+- computed from the demo's surveys once they are loaded: the student and employer
+  satisfaction indices (`load_satisfaction_indicators`).
 
 An institution that already has indicators is left alone: loading twice changes nothing."""
 
@@ -191,3 +193,63 @@ def _load(institution, renewal) -> int:
     IndicatorTarget.objects.bulk_create(targets)
     IndicatorValue.objects.bulk_create(values.rows)
     return len(values.rows)
+
+
+# Satisfaction indices, computed from the demo's surveys once they are loaded (seed 004:
+# satisfaction is "the criterion of QMS effectiveness"): code, names, computation, level.
+SATISFACTION = [
+    ("К-11", ("Студенттердин канааттануу индекси", "Индекс удовлетворённости студентов",
+              "Student satisfaction index"), "satisfaction_students", "unit"),
+    ("К-12", ("Иш берүүчүлөрдүн канааттануу индекси", "Индекс удовлетворённости работодателей",
+              "Employer satisfaction index"), "satisfaction_employers", "institution"),
+]  # fmt: skip
+SATISFACTION_TARGET, SATISFACTION_WARNING = Decimal(75), Decimal(65)
+
+
+def load_satisfaction_indicators(write=print) -> dict[str, str]:
+    """The satisfaction indicators of each demo institution that has indicators and surveys,
+    computed for every academic year whose surveys give enough respondents."""
+    outcome = {}
+    for code in sorted(RENEWAL):
+        institution = Institution.objects.filter(code=code).first()
+        if institution is None or not institution.indicators.exists():
+            continue
+        if institution.indicators.filter(code=SATISFACTION[0][0]).exists():
+            outcome[code] = "skipped"
+            continue
+        years = list(
+            AcademicYear.objects.filter(institution=institution).values_list("start_year", flat=True).order_by(
+                "start_year"
+            )
+        )[-5:]
+        values = _Values(institution, renewal=[])
+        targets = []
+        with transaction.atomic():
+            for ind_code, (ky, ru, en), key, level in SATISFACTION:
+                indicator = save_audited(
+                    None,
+                    Indicator(
+                        institution=institution,
+                        code=ind_code,
+                        name_ky=ky,
+                        name_ru=ru,
+                        name_en=en,
+                        unit_of_measure="%",
+                        level=level,
+                        computation=key,
+                        min_value=Decimal(0),
+                        max_value=Decimal(100),
+                    ),
+                )
+                targets += [
+                    IndicatorTarget(
+                        indicator=indicator, year=year, target=SATISFACTION_TARGET, warning=SATISFACTION_WARNING
+                    )
+                    for year in years
+                ]
+                values.computed(indicator, key, years, level)
+            IndicatorTarget.objects.bulk_create(targets)
+            IndicatorValue.objects.bulk_create(values.rows)
+        outcome[code] = "created"
+        write(f"{code}: satisfaction indices — {len(values.rows)} values from the surveys.")
+    return outcome

@@ -58,7 +58,7 @@ from .data_common import (
     semester_dates,
 )
 from .improvement_loader import load_improvement
-from .indicators_loader import load_indicators
+from .indicators_loader import load_indicators, load_satisfaction_indicators
 from .objective_indicators_loader import load_objective_indicators
 from .policy_loader import load_policies
 from .process_loader import load_process_registers
@@ -635,6 +635,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
     outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})
     outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
+    outcome.update({f"{code} satisfaction": d for code, d in load_satisfaction_indicators(write).items()})
     return outcome
 
 

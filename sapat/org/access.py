@@ -30,6 +30,7 @@ class Perm:
     CONFIGURE_DOCUMENTS = "documents.configure"
     MANAGE_RECORDS = "documents.records"
     MANAGE_PROCESSES = "processes.manage"
+    ENTER_INDICATOR_VALUES = "processes.enter_values"
     VIEW_AUDITS = "audits.view"
     MANAGE_AUDITS = "audits.manage"
     APPROVE_AUDIT_PROGRAMME = "audits.approve_programme"
@@ -58,6 +59,7 @@ PERM_LABELS = {
     Perm.CONFIGURE_DOCUMENTS: _("Set up document and record types"),
     Perm.MANAGE_RECORDS: _("Keep records and dispose of them"),
     Perm.MANAGE_PROCESSES: _("Keep the process register and process maps"),
+    Perm.ENTER_INDICATOR_VALUES: _("Enter indicator values of the unit"),
     Perm.VIEW_AUDITS: _("See the audit programme, audits and their reports"),
     Perm.MANAGE_AUDITS: _("Draft the audit programme, keep the auditor pool, run audits"),
     Perm.APPROVE_AUDIT_PROGRAMME: _("Approve the audit programme and its amendments"),
@@ -86,7 +88,9 @@ COMPLAINT_PERMS = frozenset({Perm.HANDLE_COMPLAINTS, Perm.ANSWER_COMPLAINTS})
 NC_PERMS = frozenset({Perm.HANDLE_NC, Perm.APPROVE_NC_PLAN, Perm.MANAGE_NC, Perm.VIEW_NC})
 
 MATRIX: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS,
+    # Indicator values come from the unit head, the quality department and the indicator's
+    # responsible person (issue 4), not from whoever runs the installation.
+    Role.ADMIN: ALL_PERMS - COMPLAINT_PERMS - NC_PERMS - {Perm.ENTER_INDICATOR_VALUES},
     # The rector approves the audit programme (004 §8.1); the quality department drafts it.
     Role.TOP_MANAGEMENT: frozenset(
         {
@@ -110,6 +114,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_DOCUMENTS,
             Perm.MANAGE_RECORDS,
+            Perm.ENTER_INDICATOR_VALUES,
             Perm.VIEW_AUDITS,
             Perm.ANSWER_COMPLAINTS,
             Perm.REGISTER_NC,

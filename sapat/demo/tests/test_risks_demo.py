@@ -128,3 +128,23 @@ def test_indicators_measure_the_demo_objectives(demo, code):
         assert IndicatorValue.objects.filter(indicator=indicator, unit=indicator.objective.unit_id, year=2025).exists()
     again = loader.load(write=lambda line: None)
     assert again[f"{code} objective indicators"] == "skipped"
+
+
+@pytest.mark.parametrize("code", ["batsu", "oshsu"])
+def test_satisfaction_indices_come_from_the_demo_surveys(demo, code):
+    from sapat.org.models import Unit
+    from sapat.processes import computations
+    from sapat.processes.models import IndicatorValue
+
+    assert demo[f"{code} satisfaction"] == "created"
+    root = Unit.objects.get(institution__code=code, parent=None)
+    students = IndicatorValue.objects.filter(indicator__institution__code=code, indicator__code="К-11", unit=root)
+    assert students.exists()
+    for value in students:  # as the indicator page would recompute it
+        assert value.value == computations.compute("satisfaction_students", value.year, computations.Scope(root))
+        assert 0 < value.value <= 100
+    # Faculties have their own index wherever enough students answered.
+    assert IndicatorValue.objects.filter(indicator__code="К-11", indicator__institution__code=code).exclude(
+        unit=root
+    ).exists()
+    assert loader.load(write=lambda line: None)[f"{code} satisfaction"] == "skipped"

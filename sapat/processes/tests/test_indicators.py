@@ -191,10 +191,10 @@ def test_bad_values_refused(world, years, value, year_, message):
     "who, unit, allowed",
     [
         ("quality", "fac_a", True),
-        ("admin", "fac_b", True),
+        ("admin", "fac_b", False),
         ("head_a", "fac_a", True),
         ("head_a", "dep_a", True),
-        ("quality_a", "fac_a", True),
+        ("quality_a", "fac_a", False),
         ("head_a", "fac_b", False),
         ("staff_a", "dep_a", False),
         ("rector", "fac_a", False),
