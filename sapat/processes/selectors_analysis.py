@@ -21,9 +21,9 @@ from sapat.org.models import AcademicYear
 
 from .models import Process, ProcessOwnership
 from .models_analysis import EDITABLE_STATES, AnalysisState, ProcessAnalysis
-from .models_indicators import IndicatorStatus, plain
+from .models_indicators import IndicatorStatus, indicator_status, plain
 from .selectors import processes_for
-from .selectors_indicators import dashboard, trend_years
+from .selectors_indicators import Targets, dashboard, trend_years
 from .services import can_manage, is_current_owner, root_unit
 
 NOT_STARTED = "not_started"
@@ -95,26 +95,28 @@ class Figure:
 
 
 def live_figures(process: Process, start_year: int) -> list[Figure]:
-    """The process's indicators in `start_year` as they stand now: the year's value, its
-    target and status, and the trend over the years up to it. The target and status are
-    those of the latest value (what `dashboard` gives), so they are shown only when that
-    value is the analysed year's."""
+    """The process's indicators in `start_year` as they stand now: the year's value, the
+    year's target and the status they give, and the trend over the years up to it."""
     root = root_unit(process.institution_id)
-    indicators = process.indicators.order_by("code")
+    indicators = list(process.indicators.order_by("code"))
     years = trend_years(process.institution, upto=start_year)
+    targets = Targets([i.pk for i in indicators])
     figures = []
     for row in dashboard(indicators, root, years):
         indicator = row.indicator
-        of_year = row.value is not None and row.value.year == start_year
+        value = dict(row.trend).get(start_year)
+        target = targets.get(indicator.pk, start_year, 0)
         figures.append(
             Figure(
                 code=indicator.code,
                 name=indicator.name,
                 unit_of_measure=indicator.unit_of_measure,
                 direction=indicator.direction,
-                value=dict(row.trend).get(start_year),
-                target=row.target.target if of_year and row.target else None,
-                status=row.status if of_year else None,
+                value=value,
+                target=target.target if target else None,
+                status=indicator_status(
+                    value, indicator.direction, target and target.target, target and target.warning
+                ),
                 trend=row.trend,
             )
         )

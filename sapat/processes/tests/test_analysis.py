@@ -194,6 +194,21 @@ def test_a_draft_shows_the_figures_as_they_stand(stage):
     assert not frozen and figures[0].value == Decimal("6.2") and figures[0].target == 5
 
 
+def test_the_analysed_years_target_and_status_hold_when_a_later_year_is_measured(stage):
+    services_indicators.target_save(
+        actor=None, target=IndicatorTarget(indicator=stage.indicator, year=YEAR + 1, target=Decimal(3))
+    )
+    services_indicators.value_enter(
+        actor=None,
+        indicator=stage.indicator,
+        year=YEAR + 1,
+        unit=stage.indicator.institution.units.get(parent=None),
+        value=Decimal("2.5"),
+    )
+    figure = sel.live_figures(stage.process, YEAR)[0]
+    assert (figure.value, figure.target, figure.status) == (Decimal("6.2"), 5, "at_risk")
+
+
 def test_return_needs_a_comment_and_mails_the_owners(stage, world, mailoutbox, django_capture_on_commit_callbacks):
     analysis = submitted(stage)
     stage.owner.person.email = "owner@example.org"
