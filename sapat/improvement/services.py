@@ -239,9 +239,9 @@ def nonconformity_register(
     """Enter a nonconformity found in an audit, a complaint, an inspection or daily work.
     Raised from an audit finding or a complaint (see `raising.py`), it links it. The unit's
     head and quality responsible are told."""
+    raising.check_source(actor, institution, audit_finding=audit_finding, complaint=complaint, to_nc=True)
     if actor is not None and not can_register(actor, institution.pk):
         _deny(_("You may not register nonconformities in this institution."))
-    raising.check_source(actor, institution, audit_finding=audit_finding, complaint=complaint, to_nc=True)
     nc = Nonconformity(
         audit_finding=audit_finding,
         complaint=complaint,
