@@ -278,7 +278,7 @@ def nonconformity_update(*, actor, nonconformity: Nonconformity) -> Nonconformit
                 "department may change it."
             )
         )
-    for name in ("institution_id", "code", "state", "registered_by_id"):
+    for name in ("institution_id", "code", "state", "registered_by_id", "audit_finding_id", "complaint_id"):
         setattr(nonconformity, name, getattr(original, name))
     if nonconformity.unit_id != original.unit_id:
         _require_handler(actor, nonconformity)  # moving it to another unit
