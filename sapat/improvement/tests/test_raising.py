@@ -260,3 +260,29 @@ def test_complaint_page_turns_it_into_an_action_seen_without_the_complaint(world
     client.force_login(w.staff_a)
     page = client.get(action.get_absolute_url()).content.decode()
     assert "Raised from a complaint or suggestion." in page and complaint.get_absolute_url() not in page
+
+
+def test_the_analysis_counts_raised_nonconformities_under_their_sources(aw):
+    from sapat.improvement import figures
+
+    w = aw
+    finding = _audit_with_finding(w).findings.get()
+    raising.nonconformity_from_finding(actor=w.quality, finding=finding, **_nc_fields(w, finding))
+    complaint = cf.routed(w)
+    fields = {**raising.nc_initial_from_complaint(complaint), "nc_type": types_for(w.inst.pk).first()}
+    raising.nonconformity_from_complaint(actor=w.quality, complaint=complaint, **fields)
+    result = figures.analysis(Nonconformity.objects.all(), Action.objects.all(), ["type", "source", "unit", "process"])
+    by_source = {str(label): total for label, _years, total in result.tables[1].rows}
+    assert by_source == {str(NcSource.INTERNAL_AUDIT.label): 1, str(NcSource.COMPLAINT.label): 1}
+
+
+def test_the_api_gives_the_links(world):
+    from rest_framework.test import APIClient
+
+    w = world
+    complaint = cf.routed(w)
+    action = raising.action_from_complaint(actor=w.quality, complaint=complaint, **_action_fields(w))
+    client = APIClient()
+    client.force_authenticate(w.quality)
+    body = client.get(f"/api/improvement-actions/{action.pk}/").json()
+    assert body["complaint"] == complaint.pk and body["origin"] == "complaint" and body["audit_finding"] is None
