@@ -804,6 +804,11 @@ def finding_delete(*, actor, finding: Finding) -> None:
     audit = _lock_audit(finding.audit)
     _require_work(actor, audit)
     _require_audit_state(audit, AuditState.CONDUCT, AuditState.REPORT)
+    from sapat.improvement.raising import raised_from
+
+    raised = raised_from(finding)
+    if raised is not None:
+        raise ValidationError(_("This finding has raised %(record)s: it stays.") % {"record": raised})
     delete_audited(actor, finding)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import add_validation_error, save_form
+from sapat.improvement.raising import raised_from, what_finding_raises
 from sapat.lib.docx import docx_response
 from sapat.lib.pdf import pdf_response
 from sapat.org.selectors import current_institution, get_visible
@@ -620,6 +621,7 @@ def audit_report(request, pk):
     audit = sel.audit_detail(request.user, pk)
     context = _audit_context(request, audit, "report")
     form = f.ReportForm(request.POST or None, instance=audit)
+    raising_ok = context["can_work"] and audit.state not in (AuditState.PREPARATION, AuditState.CONDUCT)
     if request.method == "POST":
         if not context["can_work"]:
             raise PermissionDenied(_("Only the audit team or the quality department may do this."))
@@ -633,8 +635,17 @@ def audit_report(request, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("audit_report", audit.pk)
+    findings = list(
+        audit.findings.select_related(
+            "category", "unit", "process", "checklist_item", "nonconformity", "improvement_action"
+        )
+    )
+    for finding in findings:
+        finding.audit = audit
+        finding.raised = raised_from(finding)
+        finding.raises = "" if finding.raised else (raising_ok and what_finding_raises(finding))
     context.update(
-        findings=audit.findings.select_related("category", "unit", "process", "checklist_item"),
+        findings=findings,
         recipients=audit.recipients.select_related("person"),
         form=form,
         writing=context["can_work"] and audit.state == AuditState.REPORT,

@@ -7,8 +7,6 @@ the sender's address (the rate limits keep a hash of it in the cache only, see `
 import secrets
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -132,12 +130,7 @@ class Complaint(TimeStamped):
     )
     overdue_reminded_on = models.DateField(_("overdue reminder sent"), null=True, blank=True)
 
-    # What the complaint led to (a nonconformity, an improvement action), once those exist.
-    outcome_type = models.ForeignKey(
-        ContentType, verbose_name=_("led to (type)"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    outcome_id = models.PositiveBigIntegerField(_("led to (id)"), null=True, blank=True)
-    outcome = GenericForeignKey("outcome_type", "outcome_id")
+    # What the complaint led to is linked from there: `nonconformity`, `improvement_action`.
 
     objects = ComplaintQuerySet.as_manager()
 

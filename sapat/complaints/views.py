@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import add_validation_error, paginate, save_form
+from sapat.improvement.raising import raised_from
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.models import Unit
@@ -66,6 +67,8 @@ def _detail(request, complaint, *, status=200, **forms):
         "route_form": forms.get("route") or (RouteForm(complaint=complaint) if can_handle and is_open else None),
         "answer_form": forms.get("answer") or (AnswerForm() if is_open else None),
         "note_form": forms.get("note") or NoteForm(),
+        # Whoever sees the complaint may turn it into a nonconformity or an action, once.
+        "raised": raised_from(complaint),
     }
     return render(request, "complaints/complaint_detail.html", context, status=status)
 

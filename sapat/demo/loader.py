@@ -62,6 +62,7 @@ from .indicators_loader import load_indicators, load_satisfaction_indicators
 from .objective_indicators_loader import load_objective_indicators
 from .policy_loader import load_policies
 from .process_loader import load_process_registers
+from .raising_loader import load_raised
 from .risks_loader import load_risks
 from .roadmap_loader import load_roadmaps
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
@@ -633,6 +634,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} audits": done for code, done in load_audits(write).items()})
     outcome.update({f"{code} analyses": done for code, done in load_analyses(write).items()})
     outcome.update({f"{code} complaints": done for code, done in load_complaints(write).items()})
+    outcome.update({f"{code} raised": done for code, done in load_raised(write).items()})
     outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})
     outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
     outcome.update({f"{code} satisfaction": d for code, d in load_satisfaction_indicators(write).items()})

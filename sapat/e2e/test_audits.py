@@ -6,6 +6,7 @@ from sapat.audits.choices import AuditState
 from sapat.audits.models import Audit
 from sapat.audits.tests import factories as f
 from sapat.e2e.helpers import sign_in, tr
+from sapat.improvement.models import NcSource, Nonconformity
 
 pytestmark = pytest.mark.e2e
 
@@ -44,3 +45,22 @@ def test_an_auditor_fills_the_checklist_and_the_report_shows_the_finding(page, l
     findings = page.locator("[data-testid=findings]")
     expect(findings).to_contain_text("Ички аудиттин протоколдору сакталбайт")
     expect(findings).to_contain_text("Олуттуу туура келбөөчүлүк")
+
+    # The lead auditor raises a nonconformity from the finding: prefilled, only the type to choose.
+    with page.expect_navigation():
+        findings.locator("[data-testid=raise-nc]").click()
+    form = page.locator("main form[method=post]")
+    expect(form.locator("textarea[name=description]")).to_have_value("Ички аудиттин протоколдору сакталбайт")
+    expect(form.locator("select[name=severity]")).to_have_value("major")
+    form.locator("select[name=nc_type]").select_option(index=1)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    nc = Nonconformity.objects.get(audit_finding__audit=audit)
+    assert nc.source == NcSource.INTERNAL_AUDIT and nc.unit == w.fac_a
+    expect(page.locator("[data-testid=from-finding]")).to_contain_text(audit.code)
+    page.goto("/improvement/nonconformities/")
+    row = page.locator("tr", has_text=nc.code)
+    expect(row).to_contain_text(tr("ky", "Internal audit"))
+    page.goto(f"/audits/{audit.pk}/report/")
+    expect(page.locator("[data-testid=findings] [data-testid=raised-nc]")).to_have_text(nc.code)
+    expect(page.locator("[data-testid=findings] [data-testid=raise-nc]")).to_have_count(0)

@@ -1,8 +1,10 @@
 """The trust box in the browser: from an anonymous complaint to its answer, and on a phone."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sapat.complaints.choices import Status
@@ -75,6 +77,32 @@ def test_a_student_sends_an_anonymous_complaint_and_follows_it_to_the_answer(pag
     expect(status.locator("[data-testid=public-answer]")).to_contain_text("Мугалим алмаштырылды")
     expect(status).not_to_contain_text("Кафедра башчысы менен сүйлөшүлдү.")  # the internal note
     expect(status.locator("[data-testid=follow-up-form]")).to_have_count(0)
+
+
+def test_the_quality_department_turns_a_complaint_into_an_improvement_action(page, live_server, e2e_world):
+    """An anonymous suggestion becomes an improvement action for faculty A; the action names
+    nobody and shows its origin, and the complaint shows the action."""
+    from sapat.complaints.tests import factories as cf
+    from sapat.improvement.models import Action, Origin
+
+    w = e2e_world
+    complaint = cf.routed(w, subject="Китепкана эрте жабылат", text="Китепкана саат 16да жабылат, окууга убакыт жок.")
+    sign_in(page, live_server, w.quality)
+    page.goto(f"/complaints/{complaint.pk}/")
+    with page.expect_navigation():
+        page.locator("[data-testid=led-to] [data-testid=raise-action]").click()
+    form = page.locator("main form[method=post]")
+    expect(form.locator("textarea[name=description]")).to_have_value("Китепкана саат 16да жабылат, окууга убакыт жок.")
+    form.locator("select[name=owner]").select_option(str(w.head_a.person.pk))
+    form.locator("input[name=deadline]").fill((timezone.localdate() + datetime.timedelta(days=20)).isoformat())
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    action = Action.objects.get(complaint=complaint)
+    assert action.origin == Origin.COMPLAINT and action.unit == w.fac_a and action.owner == w.head_a.person
+    expect(page.locator("main")).to_contain_text(tr("ky", "Complaint or suggestion"))
+    page.goto(f"/complaints/{complaint.pk}/")
+    expect(page.locator("[data-testid=led-to] [data-testid=raised-action]")).to_be_visible()
+    expect(page.locator("[data-testid=led-to] [data-testid=raise-nc]")).to_have_count(0)
 
 
 def test_the_trust_box_on_a_phone(phone_page, live_server, e2e_world):

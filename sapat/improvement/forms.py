@@ -11,6 +11,9 @@ from sapat.processes.models import Process
 
 from .models import MAX_WHYS, ActionKind, ImprovementSettings, NcSource, NcType, Origin, Severity, Verdict
 
+# Origins that come with their record: raised from it, never chosen in the form.
+LINKED_ORIGINS = (Origin.NONCONFORMITY, Origin.RISK, Origin.AUDIT_FINDING, Origin.COMPLAINT)
+
 
 def _unit_label(unit):
     return f"{unit.code} — {unit.name}"
@@ -95,7 +98,7 @@ class ActionForm(forms.Form):
         if with_unit:
             self.fields["origin"] = forms.ChoiceField(
                 label=_("Raised from"),
-                choices=[(v, label) for v, label in Origin.choices if v not in (Origin.NONCONFORMITY, Origin.RISK)],
+                choices=[(v, label) for v, label in Origin.choices if v not in LINKED_ORIGINS],
                 initial=Origin.OWN,
             )
             self.fields["unit"] = forms.ModelChoiceField(label=_("Unit"), queryset=_units(institution))

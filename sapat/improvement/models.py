@@ -73,8 +73,8 @@ class ActionStatus(models.TextChoices):
 
 
 class Origin(models.TextChoices):
-    """What an action was raised from. Audit findings, complaints and management reviews get
-    their own links when those modules arrive; the origin is recorded already."""
+    """What an action was raised from. Those raised from an audit finding or a complaint link
+    it (`Action.audit_finding`, `Action.complaint`); management reviews get theirs later."""
 
     NONCONFORMITY = "nonconformity", _("Nonconformity")
     AUDIT_FINDING = "audit_finding", _("Audit finding")
@@ -183,6 +183,24 @@ class Nonconformity(TimeStamped):
         # nonconformities stay, without it.
         on_delete=models.SET_NULL,
         related_name="nonconformities",
+    )
+    # Where it was raised from, when that is a record of Sapat: one finding or complaint raises
+    # at most one nonconformity (or one action, below).
+    audit_finding = models.OneToOneField(
+        "audits.Finding",
+        verbose_name=_("audit finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nonconformity",
+    )
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        verbose_name=_("complaint or suggestion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nonconformity",
     )
     title = models.CharField(_("title"), max_length=300)
     requirement = models.TextField(_("requirement breached"), blank=True)
@@ -338,6 +356,22 @@ class Action(TimeStamped):
         blank=True,
         on_delete=models.CASCADE,
         related_name="improvement_actions",
+    )
+    audit_finding = models.OneToOneField(
+        "audits.Finding",
+        verbose_name=_("audit finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="improvement_action",
+    )
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        verbose_name=_("complaint or suggestion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="improvement_action",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_actions")
     description = models.TextField(_("action"))

@@ -29,6 +29,7 @@ from sapat.org import access
 from sapat.org.access import Perm
 from sapat.processes.services import root_unit
 
+from . import raising
 from .models import (
     DEFAULT_TYPES,
     MAX_WHYS,
@@ -232,12 +233,18 @@ def nonconformity_register(
     process=None,
     requirement="",
     detected_on=None,
+    audit_finding=None,
+    complaint=None,
 ) -> Nonconformity:
     """Enter a nonconformity found in an audit, a complaint, an inspection or daily work.
-    The unit's head and quality responsible are told."""
+    Raised from an audit finding or a complaint (see `raising.py`), it links it. The unit's
+    head and quality responsible are told."""
+    raising.check_source(actor, institution, audit_finding=audit_finding, complaint=complaint, to_nc=True)
     if actor is not None and not can_register(actor, institution.pk):
         _deny(_("You may not register nonconformities in this institution."))
     nc = Nonconformity(
+        audit_finding=audit_finding,
+        complaint=complaint,
         institution=institution,
         unit=unit,
         nc_type=nc_type,
@@ -271,7 +278,7 @@ def nonconformity_update(*, actor, nonconformity: Nonconformity) -> Nonconformit
                 "department may change it."
             )
         )
-    for name in ("institution_id", "code", "state", "registered_by_id"):
+    for name in ("institution_id", "code", "state", "registered_by_id", "audit_finding_id", "complaint_id"):
         setattr(nonconformity, name, getattr(original, name))
     if nonconformity.unit_id != original.unit_id:
         _require_handler(actor, nonconformity)  # moving it to another unit
@@ -452,10 +459,22 @@ def action_create(
     nonconformity=None,
     risk=None,
     origin=None,
+    audit_finding=None,
+    complaint=None,
 ) -> Action:
     """Raise an action: from a nonconformity (while it is analysed or planned; one added while
-    it is in progress sends the plan back for approval), from a risk, or from an audit
-    finding, a complaint, a management review or on its own (`origin`, with the unit)."""
+    it is in progress sends the plan back for approval), from a risk, from an audit finding
+    or a complaint (linked; see `raising.py`), a management review or on its own (`origin`,
+    with the unit)."""
+    linked = audit_finding is not None or complaint is not None
+    if linked:
+        if nonconformity is not None or risk is not None or unit is None:
+            raise ValidationError(_("An action raised from a finding or a complaint names its unit and nothing else."))
+        raising.check_source(actor, unit.institution, audit_finding=audit_finding, complaint=complaint, to_nc=False)
+        origin = Origin.AUDIT_FINDING if audit_finding is not None else Origin.COMPLAINT
+    elif origin in (Origin.AUDIT_FINDING, Origin.COMPLAINT) and actor is not None:
+        # Raised by hand from the form: the link is what makes it so.
+        raise ValidationError({"origin": _("Raise it from the audit finding or the complaint itself.")})
     if nonconformity is not None:
         nonconformity = _locked(nonconformity)
         unit, institution = nonconformity.unit, nonconformity.institution
@@ -482,7 +501,7 @@ def action_create(
         _require_state(nonconformity, *PLANNING_STATES)
         if kind == ActionKind.CORRECTION and nonconformity.state == NcState.IN_PROGRESS:
             raise ValidationError({"kind": _("A correction is made while the nonconformity is analysed.")})
-    elif risk is None and actor is not None and not can_handle(actor, unit):
+    elif risk is None and not linked and actor is not None and not can_handle(actor, unit):
         _deny(_("Only the unit's head or quality responsible, or the quality department, may do this."))
     if actor is not None and deadline and deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline of a new action cannot be in the past.")})
@@ -495,6 +514,8 @@ def action_create(
         origin=origin,
         nonconformity=nonconformity,
         risk=risk,
+        audit_finding=audit_finding,
+        complaint=complaint,
         description=description,
         owner=owner,
         deadline=deadline,

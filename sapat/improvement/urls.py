@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_raising
 
 urlpatterns = [
     path("nonconformities/", views.nc_list, name="nc_list"),
@@ -20,6 +20,12 @@ urlpatterns = [
     path("actions/<int:pk>/note/", views.action_note, name="action_note"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("actions/<int:pk>/cancel/", views.action_cancel, name="action_cancel"),
+    path(
+        "from/<str:source>/<int:pk>/nonconformity/",
+        views_raising.raise_nonconformity,
+        name="raise_nonconformity",
+    ),
+    path("from/<str:source>/<int:pk>/action/", views_raising.raise_action, name="raise_action"),
     path("analysis/", views.analysis, name="improvement_analysis"),
     path("settings/", views.configuration, name="improvement_config"),
     path("settings/types/new/", views.nc_type_edit, name="nc_type_add"),

@@ -137,8 +137,21 @@ def nc_detail(request, pk):
         "next_step": _next_step(nc),
         "check_form": CheckForm(),
         "can_see_history": _can_see_history(request.user, nc),
+        **_raised_from(request.user, nc),
     }
     return render(request, "improvement/nc_detail.html", context)
+
+
+def _raised_from(user, record) -> dict:
+    """The finding's evidence files, and whether this user may see the complaint it came from:
+    complaints stay with the quality department and the unit they are routed to."""
+    from . import raising
+
+    complaint = record.complaint if record.complaint_id else None
+    return {
+        "evidence_files": raising.evidence_files(record.audit_finding) if record.audit_finding_id else [],
+        "show_complaint": complaint is not None and raising.can_raise_from_complaint(user, complaint),
+    }
 
 
 def _nc_for(request, pk, can_key):
@@ -307,6 +320,7 @@ def action_detail(request, pk):
         "done_form": DoneForm(),
         "cancel_form": CancelForm(),
         "can_see_history": _can_see_history(request.user, action),
+        **_raised_from(request.user, action),
     }
     return render(request, "improvement/action_detail.html", context)
 

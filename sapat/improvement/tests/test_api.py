@@ -117,19 +117,20 @@ def test_the_whole_workflow_through_the_api(world):
 
 
 def test_standalone_action_and_cancel(world):
+    data = {
+        "kind": "improvement",
+        "description": "Жакшыртуу",
+        "owner": world.staff_a.person.pk,
+        "deadline": TODAY.isoformat(),
+        "unit": world.dep_a.pk,
+        "origin": "complaint",
+    }
+    # A complaint's action is raised from the complaint itself, which it then links.
+    assert api(world.head_a).post("/api/improvement-actions/", data, format="json").status_code == 400
     response = api(world.head_a).post(
-        "/api/improvement-actions/",
-        {
-            "kind": "improvement",
-            "description": "Жакшыртуу",
-            "owner": world.staff_a.person.pk,
-            "deadline": TODAY.isoformat(),
-            "unit": world.dep_a.pk,
-            "origin": "complaint",
-        },
-        format="json",
+        "/api/improvement-actions/", {**data, "origin": "management_review"}, format="json"
     )
-    assert response.status_code == 201 and response.json()["origin"] == "complaint"
+    assert response.status_code == 201 and response.json()["origin"] == "management_review"
     url = f"/api/improvement-actions/{response.json()['id']}/cancel/"
     assert api(world.staff_a).post(url, {"reason": "x"}, format="json").status_code == 403
     assert api(world.head_a).post(url, {"reason": "Керек эмес"}, format="json").json()["status"] == "cancelled"

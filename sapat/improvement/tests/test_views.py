@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from sapat.complaints.tests import factories as complaint_f
 from sapat.improvement import services as svc
 from sapat.improvement.management.commands.improvement_daily import reminder_due
 from sapat.improvement.models import Action, ActionStatus, NcSource, NcState, Nonconformity
@@ -336,6 +337,9 @@ def test_every_page_renders_for_the_quality_department(client, world, language):
         "nc_action_add": [item.pk],
         "action_detail": [act.pk],
         "nc_type_edit": [nc_type.pk],
+        # the raising pages, from a complaint (those from a finding: test_raising.py)
+        "raise_nonconformity": ["complaint", complaint_f.complaint(world.inst).pk],
+        "raise_action": ["complaint", complaint_f.complaint(world.inst).pk],
     }
     type(world.quality).objects.filter(pk=world.quality.pk).update(language=language)
     client.force_login(type(world.quality).objects.get(pk=world.quality.pk))
