@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapat.org.models import Programme, StudentGroup, Unit
 
-from .choices import QuestionKind
+from .choices import QuestionKind, Stakeholder
 from .models import Campaign, Question, Questionnaire
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -150,3 +150,18 @@ class TokensForm(forms.Form):
         required=False,
         help_text=_("Blank: as many as each group has students."),
     )
+
+
+class LimeSurveyForm(forms.Form):
+    file = forms.FileField(label=_("LimeSurvey survey structure file (.lss)"))
+    stakeholder = forms.ChoiceField(label=_("Stakeholder group"), choices=Stakeholder.choices)
+    key = forms.SlugField(
+        label=_("Key"), max_length=60, required=False, help_text=_("Blank: made from the LimeSurvey survey number.")
+    )
+    per_teaching_slot = forms.BooleanField(label=_("Asked per discipline and teacher"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".lss", ".xml")):
+            raise forms.ValidationError(_("Choose a LimeSurvey survey structure file (.lss)."))
+        return upload

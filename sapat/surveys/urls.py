@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/results.<str:fmt>", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/answers.csv", views.campaign_raw, name="campaign_raw"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/import/", views.questionnaire_import, name="questionnaire_import"),
     path("questionnaires/library/", views.library_load, name="questionnaire_library_load"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("questionnaires/<int:pk>/questions/add/", views.question_edit, name="question_add"),

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sapat.core.web import add_validation_error
 from sapat.lib.xlsx import table_xlsx, xlsx_response
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import current_institution
 
-from . import selectors, services
-from .forms import CampaignForm, QuestionForm, TokensForm, UploadForm
+from . import limesurvey, selectors, services
+from .forms import CampaignForm, LimeSurveyForm, QuestionForm, TokensForm, UploadForm
 from .imports import TeachingLoadImporter
 from .models import Campaign, Question, Questionnaire
 
@@ -60,6 +61,38 @@ def library_load(request):
     added = services.library_load(actor=request.user, institution=institution)
     messages.success(request, _("Questionnaires added from the library: %(n)d") % {"n": added})
     return redirect("questionnaire_list")
+
+
+@login_required
+def questionnaire_import(request):
+    """A LimeSurvey survey structure file → a questionnaire, whose page then shows the
+    report of what could not be mapped."""
+    institution = _institution(request)
+    if not access.can(request.user, Perm.MANAGE_SURVEYS):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    form = LimeSurveyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            questionnaire = limesurvey.import_lss(
+                actor=request.user,
+                institution=institution,
+                data=data["file"].read(),
+                stakeholder=data["stakeholder"],
+                key=data["key"],
+                per_teaching_slot=data["per_teaching_slot"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Imported from LimeSurvey: %(n)d questions.") % {"n": questionnaire.questions.count()})
+            return redirect(questionnaire)
+    return render(
+        request,
+        "surveys/questionnaire_import.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _questionnaire(request, pk) -> Questionnaire:
