@@ -95,7 +95,11 @@ class ActionForm(forms.Form):
         if with_unit:
             self.fields["origin"] = forms.ChoiceField(
                 label=_("Raised from"),
-                choices=[(v, label) for v, label in Origin.choices if v not in (Origin.NONCONFORMITY, Origin.RISK)],
+                choices=[
+                    (v, label)
+                    for v, label in Origin.choices
+                    if v not in (Origin.NONCONFORMITY, Origin.RISK, Origin.SURVEY)
+                ],
                 initial=Origin.OWN,
             )
             self.fields["unit"] = forms.ModelChoiceField(label=_("Unit"), queryset=_units(institution))

@@ -452,10 +452,13 @@ def action_create(
     nonconformity=None,
     risk=None,
     origin=None,
+    survey_campaign=None,
+    survey_scope="",
 ) -> Action:
     """Raise an action: from a nonconformity (while it is analysed or planned; one added while
-    it is in progress sends the plan back for approval), from a risk, or from an audit
-    finding, a complaint, a management review or on its own (`origin`, with the unit)."""
+    it is in progress sends the plan back for approval), from a risk, from a survey result
+    (`survey_campaign` and the results' `survey_scope`), or from an audit finding, a
+    complaint, a management review or on its own (`origin`, with the unit)."""
     if nonconformity is not None:
         nonconformity = _locked(nonconformity)
         unit, institution = nonconformity.unit, nonconformity.institution
@@ -477,6 +480,8 @@ def action_create(
         raise ValidationError({"origin": _("An action raised from a nonconformity names it.")})
     if origin == Origin.RISK and risk is None:
         raise ValidationError({"origin": _("An action raised from a risk names it.")})
+    if (origin == Origin.SURVEY) != (survey_campaign is not None):
+        raise ValidationError({"origin": _("An action raised from a survey result names its campaign.")})
     if nonconformity is not None:
         _require_handler(actor, nonconformity)
         _require_state(nonconformity, *PLANNING_STATES)
@@ -495,6 +500,8 @@ def action_create(
         origin=origin,
         nonconformity=nonconformity,
         risk=risk,
+        survey_campaign=survey_campaign,
+        survey_scope=survey_scope[:300],
         description=description,
         owner=owner,
         deadline=deadline,

@@ -213,7 +213,9 @@ class Mapper:
         if "ky" not in self.lang_map.values():
             self.fallback = next(iter(self.lang_map))
             self.problems.append(
-                Problem("", self.fallback, _("The survey has no Kyrgyz: the Kyrgyz texts are copied from this language."))
+                Problem(
+                    "", self.fallback, _("The survey has no Kyrgyz: the Kyrgyz texts are copied from this language.")
+                )
             )
 
     def label(self, texts: dict) -> dict:
@@ -309,9 +311,11 @@ class Mapper:
                 values = [answer_codes.index(m.group(2)) + 1 for m in matches if m.group(2) in answer_codes]
                 if len(values) == len(matches):
                     return sapat_code, values
-        self._lost(q, _("The condition “%(condition)s” is not kept: the question is always shown.") % {
-            "condition": relevance[:200]
-        })
+        self._lost(
+            q,
+            _("The condition “%(condition)s” is not kept: the question is always shown.")
+            % {"condition": relevance[:200]},
+        )
         return "", []
 
 

@@ -3,6 +3,7 @@ and exports. The respondents' page is in `views_public`."""
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -11,16 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sapat.core.web import add_validation_error
+from sapat.core.web import add_validation_error, save_form
+from sapat.improvement.forms import ActionForm
+from sapat.improvement.models import Origin
+from sapat.improvement.services import action_create, is_quality
+from sapat.lib.pdf import pdf_response, render_pdf
 from sapat.lib.xlsx import table_xlsx, xlsx_response
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.selectors import current_institution
 
-from . import limesurvey, selectors, services
+from . import limesurvey, report, selectors, services
 from .forms import CampaignForm, LimeSurveyForm, QuestionForm, TokensForm, UploadForm
 from .imports import TeachingLoadImporter
 from .models import Campaign, Question, Questionnaire
@@ -85,7 +91,9 @@ def questionnaire_import(request):
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _("Imported from LimeSurvey: %(n)d questions.") % {"n": questionnaire.questions.count()})
+            messages.success(
+                request, _("Imported from LimeSurvey: %(n)d questions.") % {"n": questionnaire.questions.count()}
+            )
             return redirect(questionnaire)
     return render(
         request,
@@ -291,26 +299,102 @@ def campaign_slips(request, pk):
 
 
 # --- results -------------------------------------------------------------------------------
-def _results(request, campaign):
-    by = request.GET.get("by")
+def _results(request, campaign, params=None):
+    params = request.GET if params is None else params
+    by = params.get("by")
     by = by if by in selectors.DIMENSIONS else None
-    scope = selectors.results_slots_q(request.user) & selectors.drill_q(request.GET)
+    scope = selectors.results_slots_q(request.user) & selectors.drill_q(params)
     return selectors.results(campaign, scope, by=by)
+
+
+def _scope_query(params) -> str:
+    """The drill-down part of a query string (no breakdown, no question)."""
+    return urlencode([(k, params[k]) for k in selectors.DIMENSIONS if params.get(k)])
+
+
+def _results_context(request, campaign) -> dict:
+    results = _results(request, campaign)
+    report.decorate(campaign, results)
+    return {
+        "campaign": campaign,
+        "results": results,
+        "scope": report.scope_labels(request.GET),
+        "scope_query": _scope_query(request.GET),
+        "can_raise": is_quality(request.user, campaign.institution_id),
+    }
 
 
 @login_required
 def campaign_results(request, pk):
     campaign = _campaign(request, pk)
-    results = _results(request, campaign)
-    return render(
+    context = _results_context(request, campaign)
+    context.update(
+        dimensions=[(k, v[0]) for k, v in selectors.DIMENSIONS.items()],
+        query=request.GET.urlencode(),
+        can_manage=selectors.can_manage(request.user, campaign),
+    )
+    return render(request, "surveys/results.html", context)
+
+
+@login_required
+def campaign_results_pdf(request, pk):
+    """The results of the scope on the page, on paper, with the page's own charts; built on
+    the same `results()`, so small groups are missing here as they are there."""
+    campaign = _campaign(request, pk)
+    context = _results_context(request, campaign)
+    context.update(
+        title=_("Survey results: %(campaign)s") % {"campaign": campaign.title},
+        institution_name=campaign.institution.name,
+        today=timezone.localdate(),
+    )
+    pdf = render_pdf("surveys/print/results.html", context)
+    return pdf_response(pdf, f"survey-{campaign.pk}-results-{context['today']:%Y-%m-%d}.pdf")
+
+
+@login_required
+def campaign_raise_action(request, pk):
+    """An improvement action on a result below the campaign's thresholds (quality department
+    only). The result is read again here with the user's own scope: a hidden group, or one
+    above the thresholds, cannot be named. The action links to the campaign, the scope and
+    the question — never to anyone who answered."""
+    campaign = _campaign(request, pk)
+    if not is_quality(request.user, campaign.institution_id):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    params = request.GET
+    results = _results(request, campaign, params=params)
+    scope = report.scope_labels(params)
+    code, item = params.get("question", ""), selectors._int(params.get("item") or 0)
+    if code:
+        stat = next((s for s in results.overall.stats if s.question.code == code and s.item == item), None)
+        if results.overall.hidden or stat is None or not report.below_threshold(campaign, stat):
+            raise Http404
+        description = report.describe(campaign, stat, scope)
+    else:
+        if not scope or results.overall.hidden or not report.group_below(campaign, results.overall):
+            raise Http404
+        description = report.describe_group(campaign, results.overall, scope)
+    survey_scope = "&".join(p for p in (_scope_query(params), urlencode({"question": code}) if code else "") if p)
+    unit = report.scope_unit(campaign, params)
+    form = ActionForm(
+        request.POST or None, user=request.user, institution=campaign.institution, initial={"description": description}
+    )
+    return save_form(
         request,
-        "surveys/results.html",
-        {
-            "campaign": campaign,
-            "results": results,
-            "dimensions": [(k, v[0]) for k, v in selectors.DIMENSIONS.items()],
-            "query": request.GET.urlencode(),
-            "can_manage": selectors.can_manage(request.user, campaign),
+        form,
+        lambda data: action_create(
+            actor=request.user,
+            unit=unit,
+            institution=campaign.institution,
+            origin=Origin.SURVEY,
+            survey_campaign=campaign,
+            survey_scope=survey_scope,
+            **data,
+        ),
+        success_url=lambda action: action.get_absolute_url(),
+        template="surveys/form.html",
+        context={
+            "title": _("Raise an improvement action"),
+            "back_url": reverse("campaign_results", args=[campaign.pk]) + f"?{survey_scope}",
         },
     )
 
