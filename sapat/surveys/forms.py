@@ -165,3 +165,25 @@ class LimeSurveyForm(forms.Form):
         if not upload.name.lower().endswith((".lss", ".xml")):
             raise forms.ValidationError(_("Choose a LimeSurvey survey structure file (.lss)."))
         return upload
+
+
+class InvitationsForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One per line, optionally with the language: name@example.kg, ru. Staff: leave blank."),
+    )
+    file = forms.FileField(label=_("Or a list of addresses (CSV or TXT)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                raise forms.ValidationError(_("Upload the addresses as a CSV or TXT file."))
+            try:
+                data["addresses"] = "\n".join([data.get("addresses") or "", upload.read().decode("utf-8-sig")])
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The list of addresses must be a UTF-8 text file.")) from None
+        return data

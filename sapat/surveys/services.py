@@ -5,21 +5,24 @@ Answers themselves are stored by `answering` (no account, no audit: they are ano
 import json
 import secrets
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from sapat.core.audit import record, save_audited
 from sapat.core.models import AuditAction
+from sapat.core.notify import notify
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.choices import UnitType
-from sapat.org.models import StudentGroup, Unit
+from sapat.org.models import Person, StudentGroup, Unit
 
 from .choices import CampaignStatus, QuestionKind, Stakeholder
-from .models import Answer, Campaign, Question, Questionnaire, Section, Slot, Token
+from .models import Answer, Campaign, Invitation, Question, Questionnaire, Section, Slot, Token
 
 LIBRARY_PATH = Path(__file__).parent / "data" / "library.json"
 FACULTY_TYPES = {UnitType.FACULTY, UnitType.INSTITUTE, UnitType.COLLEGE, UnitType.BRANCH, UnitType.HIGHER_SCHOOL}
@@ -306,3 +309,115 @@ def tokens_generate(*, actor, campaign, slot=None, count=None) -> int:
         note=_("Tokens issued: %(n)d") % {"n": len(tokens)},
     )
     return len(tokens)
+
+
+# --- invitations by e-mail ---------------------------------------------------------------
+LANGS = ("ky", "ru", "en")
+
+
+def parse_addresses(text: str) -> list[tuple[str, str]]:
+    """'address' or 'address, language' per line (language ky, ru or en; Kyrgyz when left
+    out). Every bad line is named; nothing is kept when one is bad."""
+    found, errors = {}, []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = [p.strip() for p in line.replace(";", ",").split(",")]
+        if not parts[0]:
+            continue
+        address, lang = parts[0].lower(), (parts[1].lower() if len(parts) > 1 and parts[1] else "ky")
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.append(_("Line %(n)d: “%(text)s” is not an e-mail address.") % {"n": number, "text": parts[0][:80]})
+            continue
+        if lang not in LANGS:
+            errors.append(_("Line %(n)d: the language is ky, ru or en.") % {"n": number})
+            continue
+        found.setdefault(address, lang)
+    if errors:
+        raise ValidationError(errors)
+    return list(found.items())
+
+
+def staff_addresses(campaign) -> list[tuple[str, str]]:
+    """Staff of the campaign's units (or of its organising unit) with an e-mail address, each
+    with the language of their account."""
+    units = list(campaign.target_units.all()) or [campaign.unit]
+    q = Q()
+    for unit in units:
+        q |= Q(unit__path__startswith=unit.path)
+    people = Person.objects.filter(q, institution_id=campaign.institution_id, left_on__isnull=True).select_related(
+        "user"
+    )
+    found = {}
+    for person in people:
+        address = (person.email or (person.user.email if person.user else "")).strip().lower()
+        lang = (person.user.language if person.user else "") or "ky"
+        if address:
+            found.setdefault(address, lang if lang in LANGS else "ky")
+    return list(found.items())
+
+
+def _invitation_slot(campaign) -> Slot:
+    if campaign.audience == Stakeholder.STUDENTS:
+        raise ValidationError(_("Student surveys are handed out per group: print slips or share the links."))
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Open the campaign first: the links must work when the mail arrives."))
+    slot = campaign.slots.order_by("pk").first()
+    if slot is None:
+        raise ValidationError(_("The campaign has nobody to ask yet: import the teaching load or choose the groups."))
+    return slot
+
+
+def _mail(invitations, campaign, base_url, template) -> int:
+    recipients = [
+        SimpleNamespace(
+            email=inv.email,
+            user=None,
+            language=inv.language,
+            link=f"{base_url.rstrip('/')}{inv.token.get_absolute_url()}?lang={inv.language}",
+        )
+        for inv in invitations
+    ]
+    return notify(recipients, template, {"campaign": campaign})
+
+
+@transaction.atomic
+def invitations_send(*, actor, campaign, base_url, addresses=None) -> int:
+    """Mail a one-time link to each address not invited yet: the given list (graduates,
+    employers, parents), or the staff of the campaign's units. `base_url` is the site's
+    address for the links. Returns how many were invited."""
+    _require(actor, campaign.unit)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    slot = _invitation_slot(campaign)
+    wanted = addresses if addresses is not None else staff_addresses(campaign)
+    if not wanted:
+        raise ValidationError(_("Nobody to invite: no e-mail addresses."))
+    invited = {e.lower() for e in campaign.invitations.values_list("email", flat=True)}
+    new = [(address, lang) for address, lang in wanted if address.lower() not in invited]
+    tokens = Token.objects.bulk_create(Token(campaign=campaign, slot=slot, code=_code()) for _i in new)
+    invitations = Invitation.objects.bulk_create(
+        Invitation(campaign=campaign, email=address, language=lang, token=token)
+        for (address, lang), token in zip(new, tokens, strict=True)
+    )
+    _mail(invitations, campaign, base_url, "surveys/mail/invitation")
+    record(
+        actor=actor, instance=campaign, action=AuditAction.UPDATE, note=_("Invitations sent: %(n)d") % {"n": len(new)}
+    )
+    return len(new)
+
+
+@transaction.atomic
+def invitations_remind(*, actor, campaign, base_url) -> int:
+    """Mail the link again to those whose token is still unused. Who answered is known only
+    as 'no unused token any more'; which answer is theirs is not (see `Invitation`)."""
+    _require(actor, campaign.unit)
+    _invitation_slot(campaign)
+    waiting = list(
+        Invitation.objects.filter(campaign=campaign, token__isnull=False, token__used=False).select_related("token")
+    )
+    _mail(waiting, campaign, base_url, "surveys/mail/reminder")
+    Invitation.objects.filter(pk__in=[i.pk for i in waiting]).update(reminders=F("reminders") + 1)
+    record(
+        actor=actor, instance=campaign, action=AuditAction.UPDATE, note=_("Reminders sent: %(n)d") % {"n": len(waiting)}
+    )
+    return len(waiting)

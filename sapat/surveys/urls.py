@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/do/<str:action>/", views.campaign_action, name="campaign_action"),
     path("campaigns/<int:pk>/tokens/", views.campaign_tokens, name="campaign_tokens"),
     path("campaigns/<int:pk>/teaching-load/", views.campaign_import, name="campaign_import"),
+    path("campaigns/<int:pk>/invite/", views.campaign_invite, name="campaign_invite"),
     path("campaigns/<int:pk>/slips/", views.campaign_slips, name="campaign_slips"),
     path("campaigns/<int:pk>/results/", views.campaign_results, name="campaign_results"),
     path("campaigns/<int:pk>/results.pdf", views.campaign_results_pdf, name="campaign_results_pdf"),

@@ -9,6 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from sapat.org.access import Perm
 from sapat.org.selectors import current_institution
 
 from . import limesurvey, report, selectors, services
-from .forms import CampaignForm, LimeSurveyForm, QuestionForm, TokensForm, UploadForm
+from .forms import CampaignForm, InvitationsForm, LimeSurveyForm, QuestionForm, TokensForm, UploadForm
 from .imports import TeachingLoadImporter
 from .models import Campaign, Question, Questionnaire
 
@@ -212,6 +213,10 @@ def campaign_detail(request, pk):
         context.update(
             progress=selectors.progress(campaign, by),
             tokens_form=TokensForm(),
+            invitations_form=InvitationsForm(),
+            invitations=campaign.invitations.aggregate(
+                sent=Count("pk"), waiting=Count("pk", filter=Q(token__isnull=False, token__used=False))
+            ),
             upload_form=UploadForm(),
             open_url=request.build_absolute_uri(reverse("survey_open", args=[campaign.open_key])),
             slot_count=campaign.slots.count(),
@@ -249,6 +254,41 @@ def campaign_tokens(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Tokens issued: %(n)d") % {"n": n})
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def campaign_invite(request, pk):
+    """Mail one-time links: to the addresses given, or (none given) to the staff of the
+    campaign's units; `remind` mails again those whose link is unused."""
+    campaign = _campaign(request, pk, manage=True)
+    base_url = request.build_absolute_uri("/")
+    if request.POST.get("remind"):
+        _service(
+            request,
+            lambda: services.invitations_remind(actor=request.user, campaign=campaign, base_url=base_url),
+            _("Reminders are sent to those whose link is unused."),
+        )
+        return redirect(campaign)
+    form = InvitationsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(campaign)
+
+    def send():
+        text = form.cleaned_data["addresses"]
+        addresses = services.parse_addresses(text) if text.strip() else None
+        n = services.invitations_send(actor=request.user, campaign=campaign, base_url=base_url, addresses=addresses)
+        messages.success(request, _("Invitations sent: %(n)d") % {"n": n})
+
+    try:
+        send()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     return redirect(campaign)
 
 
