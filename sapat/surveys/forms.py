@@ -187,3 +187,12 @@ class InvitationsForm(forms.Form):
             except UnicodeDecodeError:
                 raise forms.ValidationError(_("The list of addresses must be a UTF-8 text file.")) from None
         return data
+
+
+class SectionForm(forms.Form):
+    title_ky = forms.CharField(label=_("Title in Kyrgyz"), max_length=300)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=300, required=False)
+
+    def title(self) -> dict:
+        return {c: self.cleaned_data[f"title_{c}"] for c in ("ky", "ru", "en")}

@@ -176,6 +176,105 @@ def question_save(*, actor, questionnaire, question: Question | None, data: dict
     return question
 
 
+# --- sections and order ------------------------------------------------------------------
+def _section_in(target, section) -> Section:
+    """`section` of the version edited, or its copy in the new version just made."""
+    if section.questionnaire_id == target.pk:
+        return section
+    old = list(Section.objects.filter(questionnaire_id=section.questionnaire_id).values_list("pk", flat=True))
+    return list(target.sections.all())[old.index(section.pk)]
+
+
+def _renumber(target, sections) -> None:
+    """Number the sections and, across them, the questions in the order given; a condition
+    must still read an earlier question."""
+    seen, changed = set(), []
+    for s_order, (section, questions) in enumerate(sections):
+        if section.order != s_order:
+            section.order = s_order
+            section.save(update_fields=["order"])
+        for question in questions:
+            if question.show_if_code and question.show_if_code not in seen:
+                raise ValidationError(
+                    _("Question %(code)s would come before question %(earlier)s, which its condition reads.")
+                    % {"code": question.code, "earlier": question.show_if_code}
+                )
+            seen.add(question.code)
+            question.section = section
+            question.order = len(seen)
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["section", "order"])
+
+
+def _layout(target) -> list:
+    questions = list(target.questions.order_by("section__order", "section_id", "order", "id"))
+    return [(s, [q for q in questions if q.section_id == s.pk]) for s in target.sections.all()]
+
+
+def _edited(actor, target, note) -> None:
+    target.save(update_fields=["updated_at"])  # drops the cached form of this version
+    record(actor=actor, instance=target, action=AuditAction.UPDATE, note=note)
+
+
+@transaction.atomic
+def section_save(*, actor, questionnaire, section: Section | None, title: dict) -> Section:
+    """Add a section at the end, or rename one (in a new version when answers exist)."""
+    if not (title.get("ky") or "").strip():
+        raise ValidationError({"title_ky": _("Write the title in Kyrgyz.")})
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    if section is None:
+        last = target.sections.order_by("-order").first()
+        section = Section(questionnaire=target, order=(last.order + 1) if last else 0)
+    else:
+        section = _section_in(target, section)
+    section.title = {c: (title.get(c) or "").strip() for c in ("ky", "ru", "en")}
+    section.save(update_fields=None if section.pk is None else ["title"])
+    _edited(actor, target, _("Section “%(title)s” saved") % {"title": section.title["ky"]})
+    return section
+
+
+@transaction.atomic
+def section_move(*, actor, questionnaire, section: Section, step: int) -> Questionnaire:
+    """Move a section one place up (-1) or down (+1), its questions with it."""
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    layout = _layout(target)
+    index = [s.pk for s, _q in layout].index(_section_in(target, section).pk)
+    other = index + step
+    if step not in (-1, 1) or not 0 <= other < len(layout):
+        raise ValidationError(_("The section cannot move further."))
+    layout[index], layout[other] = layout[other], layout[index]
+    _renumber(target, layout)
+    _edited(actor, target, _("Sections reordered"))
+    return target
+
+
+@transaction.atomic
+def question_move(*, actor, questionnaire, question: Question, step: int) -> Questionnaire:
+    """Move a question one place up (-1) or down (+1); past the first or last question of
+    its section it goes to the end of the section above or the start of the one below."""
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    layout = _layout(target)
+    s_index, questions = next((i, qs) for i, (_s, qs) in enumerate(layout) if question.code in {q.code for q in qs})
+    index = [q.code for q in questions].index(question.code)
+    moving = questions[index]
+    if step not in (-1, 1):
+        raise ValidationError(_("The question cannot move further."))
+    if 0 <= index + step < len(questions):
+        questions[index], questions[index + step] = questions[index + step], questions[index]
+    elif 0 <= s_index + step < len(layout):
+        questions.pop(index)
+        neighbour = layout[s_index + step][1]
+        if step < 0:
+            neighbour.append(moving)
+        else:
+            neighbour.insert(0, moving)
+    else:
+        raise ValidationError(_("The question cannot move further."))
+    _renumber(target, layout)
+    _edited(actor, target, _("Question %(code)s moved") % {"code": moving.code})
+    return target
+
+
 # --- campaigns ---------------------------------------------------------------------------
 def faculty_of(unit: Unit) -> Unit:
     """The faculty-level unit at or above `unit` (the unit itself when there is none)."""

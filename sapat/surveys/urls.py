@@ -20,6 +20,9 @@ urlpatterns = [
     path("questionnaires/import/", views.questionnaire_import, name="questionnaire_import"),
     path("questionnaires/library/", views.library_load, name="questionnaire_library_load"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path("questionnaires/<int:pk>/sections/add/", views.section_edit, name="section_add"),
+    path("questionnaires/<int:pk>/sections/<int:section_pk>/", views.section_edit, name="section_edit"),
+    path("questionnaires/<int:pk>/move/<str:what>/<str:item>/", views.questionnaire_move, name="questionnaire_move"),
     path("questionnaires/<int:pk>/questions/add/", views.question_edit, name="question_add"),
     path("questionnaires/<int:pk>/questions/<slug:code>/", views.question_edit, name="question_edit"),
 ]

@@ -28,9 +28,17 @@ from sapat.org.access import Perm
 from sapat.org.selectors import current_institution
 
 from . import limesurvey, report, selectors, services
-from .forms import CampaignForm, InvitationsForm, LimeSurveyForm, QuestionForm, TokensForm, UploadForm
+from .forms import (
+    CampaignForm,
+    InvitationsForm,
+    LimeSurveyForm,
+    QuestionForm,
+    SectionForm,
+    TokensForm,
+    UploadForm,
+)
 from .imports import TeachingLoadImporter
-from .models import Campaign, Question, Questionnaire
+from .models import Campaign, Question, Questionnaire, Section
 
 
 def _institution(request):
@@ -154,6 +162,69 @@ def question_edit(request, pk, code=None):
         {"form": form, "title": title, "back_url": questionnaire.get_absolute_url(), "questionnaire": questionnaire},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _after_edit(request, questionnaire, target):
+    if target.pk != questionnaire.pk:
+        messages.info(request, _("The questionnaire already had answers: your change made a new version."))
+    return redirect(target)
+
+
+@login_required
+def section_edit(request, pk, section_pk=None):
+    questionnaire = _questionnaire(request, pk)
+    section = get_object_or_404(Section, questionnaire=questionnaire, pk=section_pk) if section_pk else None
+    initial = {f"title_{c}": section.title.get(c, "") for c in ("ky", "ru", "en")} if section else None
+    form = SectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.section_save(
+                actor=request.user, questionnaire=questionnaire, section=section, title=form.title()
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return _after_edit(request, questionnaire, saved.questionnaire)
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "form": form,
+            "title": _("Rename the section") if section else _("Add a section"),
+            "back_url": questionnaire.get_absolute_url(),
+            "questionnaire": questionnaire,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def questionnaire_move(request, pk, what, item):
+    """Move a section (`what` = section, `item` its id) or a question (`item` its code) one
+    place up or down (?step=-1 / 1)."""
+    questionnaire = _questionnaire(request, pk)
+    step = selectors._int(request.POST.get("step"))
+    if what == "section":
+        section = get_object_or_404(Section, questionnaire=questionnaire, pk=selectors._int(item))
+
+        def call():
+            return services.section_move(actor=request.user, questionnaire=questionnaire, section=section, step=step)
+    elif what == "question":
+        question = get_object_or_404(Question, questionnaire=questionnaire, code=item)
+
+        def call():
+            return services.question_move(actor=request.user, questionnaire=questionnaire, question=question, step=step)
+    else:
+        raise Http404
+    try:
+        target = call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(questionnaire)
+    return _after_edit(request, questionnaire, target)
 
 
 # --- campaigns -----------------------------------------------------------------------------
