@@ -39,6 +39,8 @@ class CampaignForm(forms.ModelForm):
             "open_link",
             "min_group_size",
             "previous",
+            "action_positive_below",
+            "action_mean_below",
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
