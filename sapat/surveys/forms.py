@@ -56,6 +56,18 @@ class CampaignForm(forms.ModelForm):
             programme__institution=institution, is_active=True
         ).select_related("programme")
         self.fields["previous"].queryset = Campaign.objects.filter(institution=institution)
+        for name in ("action_positive_below", "action_mean_below"):  # blank: the usual threshold
+            self.fields[name].required = False
+
+    def _or_default(self, name):
+        value = self.cleaned_data.get(name)
+        return Campaign._meta.get_field(name).default if value is None else value
+
+    def clean_action_positive_below(self):
+        return self._or_default("action_positive_below")
+
+    def clean_action_mean_below(self):
+        return self._or_default("action_mean_below")
 
 
 def _lines(text) -> list[dict]:
