@@ -76,3 +76,37 @@ def test_a_head_sees_results_with_a_small_group_hidden(page, live_server, e2e_wo
     expect(groups.locator("tr", has_text=ev.s1.teacher.full_name)).to_contain_text("6")
     expect(groups.locator("tr", has_text=other.full_name).locator("td").nth(1)).not_to_have_text("2")
     expect(groups).not_to_contain_text(ev.s2.teacher.full_name)
+
+
+def test_a_limesurvey_file_becomes_a_questionnaire_with_its_report(page, live_server, e2e_world):
+    """The quality department uploads a LimeSurvey structure; a bad file first changes nothing."""
+    from pathlib import Path
+
+    from sapat.e2e.helpers import tr
+    from sapat.surveys.models import Questionnaire
+
+    lss = Path(f.__file__).parent / "data" / "student-services.lss"
+    sign_in(page, live_server, e2e_world.quality)
+    page.goto("/surveys/questionnaires/")
+    with page.expect_navigation():
+        page.locator("a[href='/surveys/questionnaires/import/']").click()
+    form = page.locator("main form[enctype]")
+    form.locator("input[name=file]").set_input_files(
+        files=[{"name": "survey.lss", "mimeType": "text/xml", "buffer": b"<html><body>not a survey</body></html>"}]
+    )
+    form.locator("select[name=stakeholder]").select_option("students")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text(tr("ky", "This is not a LimeSurvey survey structure file (.lss)."))
+    assert not Questionnaire.objects.exists()
+
+    form.locator("input[name=file]").set_input_files(str(lss))
+    form.locator("select[name=stakeholder]").select_option("students")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("Студенттердин университеттин кызматтарына канааттануусу")
+    expect(page.locator("[data-testid=section]")).to_have_count(2)
+    report = page.locator("[data-testid=import-report]")
+    expect(report.locator("tbody tr")).to_have_count(5)
+    expect(report.locator("tr", has_text="priorities")).to_contain_text(tr("ky", "Sapat has no question of this kind."))
+    assert Questionnaire.objects.get().questions.count() == 11

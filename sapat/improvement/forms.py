@@ -12,7 +12,7 @@ from sapat.processes.models import Process
 from .models import MAX_WHYS, ActionKind, ImprovementSettings, NcSource, NcType, Origin, Severity, Verdict
 
 # Origins that come with their record: raised from it, never chosen in the form.
-LINKED_ORIGINS = (Origin.NONCONFORMITY, Origin.RISK, Origin.AUDIT_FINDING, Origin.COMPLAINT)
+LINKED_ORIGINS = (Origin.NONCONFORMITY, Origin.RISK, Origin.AUDIT_FINDING, Origin.COMPLAINT, Origin.SURVEY)
 
 
 def _unit_label(unit):

@@ -81,6 +81,7 @@ class Origin(models.TextChoices):
     RISK = "risk", _("Risk or opportunity")
     COMPLAINT = "complaint", _("Complaint or suggestion")
     MANAGEMENT_REVIEW = "management_review", _("Management review")
+    SURVEY = "survey", _("Survey result")
     OWN = "own", _("On its own")
 
 
@@ -373,6 +374,17 @@ class Action(TimeStamped):
         on_delete=models.PROTECT,
         related_name="improvement_action",
     )
+    # A survey result below its threshold: the campaign and the results page's query (scope
+    # and question) it was read on; never anything about respondents.
+    survey_campaign = models.ForeignKey(
+        "surveys.Campaign",
+        verbose_name=_("survey campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="improvement_actions",
+    )
+    survey_scope = models.CharField(_("survey result"), max_length=300, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_actions")
     description = models.TextField(_("action"))
     owner = models.ForeignKey(Person, verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="+")
@@ -405,6 +417,10 @@ class Action(TimeStamped):
             models.CheckConstraint(
                 condition=~Q(origin="risk") | Q(risk__isnull=False), name="action_risk_origin_has_risk"
             ),
+            models.CheckConstraint(
+                condition=~Q(origin="survey") | Q(survey_campaign__isnull=False),
+                name="action_survey_origin_has_campaign",
+            ),
         ]
 
     def __str__(self):
@@ -413,6 +429,14 @@ class Action(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("action_detail", args=[self.pk])
+
+    @property
+    def survey_url(self) -> str:
+        if not self.survey_campaign_id:
+            return ""
+        return reverse("campaign_results", args=[self.survey_campaign_id]) + (
+            f"?{self.survey_scope}" if self.survey_scope else ""
+        )
 
     def audit_unit_id(self):
         return self.unit_id

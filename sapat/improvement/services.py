@@ -461,11 +461,14 @@ def action_create(
     origin=None,
     audit_finding=None,
     complaint=None,
+    survey_campaign=None,
+    survey_scope="",
 ) -> Action:
     """Raise an action: from a nonconformity (while it is analysed or planned; one added while
     it is in progress sends the plan back for approval), from a risk, from an audit finding
-    or a complaint (linked; see `raising.py`), a management review or on its own (`origin`,
-    with the unit)."""
+    or a complaint (linked; see `raising.py`), from a survey result (`survey_campaign` and
+    the results' `survey_scope`), a management review or on its own (`origin`, with the
+    unit)."""
     linked = audit_finding is not None or complaint is not None
     if linked:
         if nonconformity is not None or risk is not None or unit is None:
@@ -496,6 +499,8 @@ def action_create(
         raise ValidationError({"origin": _("An action raised from a nonconformity names it.")})
     if origin == Origin.RISK and risk is None:
         raise ValidationError({"origin": _("An action raised from a risk names it.")})
+    if (origin == Origin.SURVEY) != (survey_campaign is not None):
+        raise ValidationError({"origin": _("An action raised from a survey result names its campaign.")})
     if nonconformity is not None:
         _require_handler(actor, nonconformity)
         _require_state(nonconformity, *PLANNING_STATES)
@@ -516,6 +521,8 @@ def action_create(
         risk=risk,
         audit_finding=audit_finding,
         complaint=complaint,
+        survey_campaign=survey_campaign,
+        survey_scope=survey_scope[:300],
         description=description,
         owner=owner,
         deadline=deadline,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapat.org.models import Programme, StudentGroup, Unit
 
-from .choices import QuestionKind
+from .choices import QuestionKind, Stakeholder
 from .models import Campaign, Question, Questionnaire
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,6 +39,8 @@ class CampaignForm(forms.ModelForm):
             "open_link",
             "min_group_size",
             "previous",
+            "action_positive_below",
+            "action_mean_below",
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
@@ -54,6 +56,18 @@ class CampaignForm(forms.ModelForm):
             programme__institution=institution, is_active=True
         ).select_related("programme")
         self.fields["previous"].queryset = Campaign.objects.filter(institution=institution)
+        for name in ("action_positive_below", "action_mean_below"):  # blank: the usual threshold
+            self.fields[name].required = False
+
+    def _or_default(self, name):
+        value = self.cleaned_data.get(name)
+        return Campaign._meta.get_field(name).default if value is None else value
+
+    def clean_action_positive_below(self):
+        return self._or_default("action_positive_below")
+
+    def clean_action_mean_below(self):
+        return self._or_default("action_mean_below")
 
 
 def _lines(text) -> list[dict]:
@@ -150,3 +164,49 @@ class TokensForm(forms.Form):
         required=False,
         help_text=_("Blank: as many as each group has students."),
     )
+
+
+class LimeSurveyForm(forms.Form):
+    file = forms.FileField(label=_("LimeSurvey survey structure file (.lss)"))
+    stakeholder = forms.ChoiceField(label=_("Stakeholder group"), choices=Stakeholder.choices)
+    key = forms.SlugField(
+        label=_("Key"), max_length=60, required=False, help_text=_("Blank: made from the LimeSurvey survey number.")
+    )
+    per_teaching_slot = forms.BooleanField(label=_("Asked per discipline and teacher"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".lss", ".xml")):
+            raise forms.ValidationError(_("Choose a LimeSurvey survey structure file (.lss)."))
+        return upload
+
+
+class InvitationsForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One per line, optionally with the language: name@example.kg, ru. Staff: leave blank."),
+    )
+    file = forms.FileField(label=_("Or a list of addresses (CSV or TXT)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                raise forms.ValidationError(_("Upload the addresses as a CSV or TXT file."))
+            try:
+                data["addresses"] = "\n".join([data.get("addresses") or "", upload.read().decode("utf-8-sig")])
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The list of addresses must be a UTF-8 text file.")) from None
+        return data
+
+
+class SectionForm(forms.Form):
+    title_ky = forms.CharField(label=_("Title in Kyrgyz"), max_length=300)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=300, required=False)
+
+    def title(self) -> dict:
+        return {c: self.cleaned_data[f"title_{c}"] for c in ("ky", "ru", "en")}

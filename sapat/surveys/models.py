@@ -7,6 +7,7 @@ nothing else. A `Token` only records that it was used; it has no link to the res
 no time of use."""
 
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -61,6 +62,8 @@ class Questionnaire(Trilingual, TimeStamped):
         help_text=_("Student evaluation of teaching: one answer per discipline–teacher pair of the group."),
     )
     pack_version = models.CharField(_("library version"), max_length=20, blank=True)
+    # What an import (LimeSurvey) could not map: [{"code", "type", "reason"}].
+    import_report = models.JSONField(_("import report"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("questionnaire")
@@ -167,6 +170,18 @@ class Campaign(TimeStamped):
         help_text=_("Anyone with the link may answer once per browser (employers, parents)."),
     )
     open_key = models.CharField(max_length=32, unique=True, default=new_open_key, editable=False)
+    # A result below either of these (for a group large enough to be shown) may raise an
+    # improvement action. The mean is read on a 1–5 scale and stretched to other scales.
+    action_positive_below = models.PositiveSmallIntegerField(
+        _("raise actions below this share positive, %"), default=60, validators=[MaxValueValidator(100)]
+    )
+    action_mean_below = models.DecimalField(
+        _("raise actions below this mean (1–5)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("3.50"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     previous = models.ForeignKey(
         "self",
         verbose_name=_("previous campaign"),
@@ -281,3 +296,27 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question_id}={self.value if self.value is not None else self.text[:20]}"
+
+
+class Invitation(models.Model):
+    """One e-mail address asked to answer a campaign, with the token mailed to it.
+
+    Anonymity: `token` is the only link between a person and a token, and it lasts only
+    while the token is unused. A database trigger (migration `lime_invitations_thresholds`)
+    sets it to NULL in the very statement that marks the token used, whatever code does
+    that, so no row ever ties a used token, nor the response stored with it, to an
+    address. What remains is that this address was invited and no longer holds an unused
+    token: reminders need exactly that (they go to the rows still holding one), and a
+    response has neither token nor time finer than the day to be matched with it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=2, default="ky")
+    token = models.OneToOneField(Token, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reminders = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "email"], name="invitation_once")]
+
+    def __str__(self):
+        return self.email

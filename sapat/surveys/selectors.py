@@ -182,6 +182,13 @@ class Group:
         n = sum(s.n for s in scaled)
         return round(sum(s.mean * s.n for s in scaled) / n, 2) if n else None
 
+    @property
+    def positive_share(self):
+        """Share of positive answers over every scaled question of the group, %."""
+        scaled = [s for s in self.stats if s.question.is_scaled and s.n]
+        n = sum(s.n for s in scaled)
+        return round(sum(s.positive_share * s.n for s in scaled) / n) if n else None
+
 
 @dataclass
 class Results:

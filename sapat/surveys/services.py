@@ -5,21 +5,24 @@ Answers themselves are stored by `answering` (no account, no audit: they are ano
 import json
 import secrets
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from sapat.core.audit import record, save_audited
 from sapat.core.models import AuditAction
+from sapat.core.notify import notify
 from sapat.org import access
 from sapat.org.access import Perm
 from sapat.org.choices import UnitType
-from sapat.org.models import StudentGroup, Unit
+from sapat.org.models import Person, StudentGroup, Unit
 
 from .choices import CampaignStatus, QuestionKind, Stakeholder
-from .models import Answer, Campaign, Question, Questionnaire, Section, Slot, Token
+from .models import Answer, Campaign, Invitation, Question, Questionnaire, Section, Slot, Token
 
 LIBRARY_PATH = Path(__file__).parent / "data" / "library.json"
 FACULTY_TYPES = {UnitType.FACULTY, UnitType.INSTITUTE, UnitType.COLLEGE, UnitType.BRANCH, UnitType.HIGHER_SCHOOL}
@@ -173,6 +176,105 @@ def question_save(*, actor, questionnaire, question: Question | None, data: dict
     return question
 
 
+# --- sections and order ------------------------------------------------------------------
+def _section_in(target, section) -> Section:
+    """`section` of the version edited, or its copy in the new version just made."""
+    if section.questionnaire_id == target.pk:
+        return section
+    old = list(Section.objects.filter(questionnaire_id=section.questionnaire_id).values_list("pk", flat=True))
+    return list(target.sections.all())[old.index(section.pk)]
+
+
+def _renumber(target, sections) -> None:
+    """Number the sections and, across them, the questions in the order given; a condition
+    must still read an earlier question."""
+    seen, changed = set(), []
+    for s_order, (section, questions) in enumerate(sections):
+        if section.order != s_order:
+            section.order = s_order
+            section.save(update_fields=["order"])
+        for question in questions:
+            if question.show_if_code and question.show_if_code not in seen:
+                raise ValidationError(
+                    _("Question %(code)s would come before question %(earlier)s, which its condition reads.")
+                    % {"code": question.code, "earlier": question.show_if_code}
+                )
+            seen.add(question.code)
+            question.section = section
+            question.order = len(seen)
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["section", "order"])
+
+
+def _layout(target) -> list:
+    questions = list(target.questions.order_by("section__order", "section_id", "order", "id"))
+    return [(s, [q for q in questions if q.section_id == s.pk]) for s in target.sections.all()]
+
+
+def _edited(actor, target, note) -> None:
+    target.save(update_fields=["updated_at"])  # drops the cached form of this version
+    record(actor=actor, instance=target, action=AuditAction.UPDATE, note=note)
+
+
+@transaction.atomic
+def section_save(*, actor, questionnaire, section: Section | None, title: dict) -> Section:
+    """Add a section at the end, or rename one (in a new version when answers exist)."""
+    if not (title.get("ky") or "").strip():
+        raise ValidationError({"title_ky": _("Write the title in Kyrgyz.")})
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    if section is None:
+        last = target.sections.order_by("-order").first()
+        section = Section(questionnaire=target, order=(last.order + 1) if last else 0)
+    else:
+        section = _section_in(target, section)
+    section.title = {c: (title.get(c) or "").strip() for c in ("ky", "ru", "en")}
+    section.save(update_fields=None if section.pk is None else ["title"])
+    _edited(actor, target, _("Section “%(title)s” saved") % {"title": section.title["ky"]})
+    return section
+
+
+@transaction.atomic
+def section_move(*, actor, questionnaire, section: Section, step: int) -> Questionnaire:
+    """Move a section one place up (-1) or down (+1), its questions with it."""
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    layout = _layout(target)
+    index = [s.pk for s, _q in layout].index(_section_in(target, section).pk)
+    other = index + step
+    if step not in (-1, 1) or not 0 <= other < len(layout):
+        raise ValidationError(_("The section cannot move further."))
+    layout[index], layout[other] = layout[other], layout[index]
+    _renumber(target, layout)
+    _edited(actor, target, _("Sections reordered"))
+    return target
+
+
+@transaction.atomic
+def question_move(*, actor, questionnaire, question: Question, step: int) -> Questionnaire:
+    """Move a question one place up (-1) or down (+1); past the first or last question of
+    its section it goes to the end of the section above or the start of the one below."""
+    target = questionnaire_editable(actor=actor, questionnaire=questionnaire)
+    layout = _layout(target)
+    s_index, questions = next((i, qs) for i, (_s, qs) in enumerate(layout) if question.code in {q.code for q in qs})
+    index = [q.code for q in questions].index(question.code)
+    moving = questions[index]
+    if step not in (-1, 1):
+        raise ValidationError(_("The question cannot move further."))
+    if 0 <= index + step < len(questions):
+        questions[index], questions[index + step] = questions[index + step], questions[index]
+    elif 0 <= s_index + step < len(layout):
+        questions.pop(index)
+        neighbour = layout[s_index + step][1]
+        if step < 0:
+            neighbour.append(moving)
+        else:
+            neighbour.insert(0, moving)
+    else:
+        raise ValidationError(_("The question cannot move further."))
+    _renumber(target, layout)
+    _edited(actor, target, _("Question %(code)s moved") % {"code": moving.code})
+    return target
+
+
 # --- campaigns ---------------------------------------------------------------------------
 def faculty_of(unit: Unit) -> Unit:
     """The faculty-level unit at or above `unit` (the unit itself when there is none)."""
@@ -306,3 +408,115 @@ def tokens_generate(*, actor, campaign, slot=None, count=None) -> int:
         note=_("Tokens issued: %(n)d") % {"n": len(tokens)},
     )
     return len(tokens)
+
+
+# --- invitations by e-mail ---------------------------------------------------------------
+LANGS = ("ky", "ru", "en")
+
+
+def parse_addresses(text: str) -> list[tuple[str, str]]:
+    """'address' or 'address, language' per line (language ky, ru or en; Kyrgyz when left
+    out). Every bad line is named; nothing is kept when one is bad."""
+    found, errors = {}, []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = [p.strip() for p in line.replace(";", ",").split(",")]
+        if not parts[0]:
+            continue
+        address, lang = parts[0].lower(), (parts[1].lower() if len(parts) > 1 and parts[1] else "ky")
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.append(_("Line %(n)d: “%(text)s” is not an e-mail address.") % {"n": number, "text": parts[0][:80]})
+            continue
+        if lang not in LANGS:
+            errors.append(_("Line %(n)d: the language is ky, ru or en.") % {"n": number})
+            continue
+        found.setdefault(address, lang)
+    if errors:
+        raise ValidationError(errors)
+    return list(found.items())
+
+
+def staff_addresses(campaign) -> list[tuple[str, str]]:
+    """Staff of the campaign's units (or of its organising unit) with an e-mail address, each
+    with the language of their account."""
+    units = list(campaign.target_units.all()) or [campaign.unit]
+    q = Q()
+    for unit in units:
+        q |= Q(unit__path__startswith=unit.path)
+    people = Person.objects.filter(q, institution_id=campaign.institution_id, left_on__isnull=True).select_related(
+        "user"
+    )
+    found = {}
+    for person in people:
+        address = (person.email or (person.user.email if person.user else "")).strip().lower()
+        lang = (person.user.language if person.user else "") or "ky"
+        if address:
+            found.setdefault(address, lang if lang in LANGS else "ky")
+    return list(found.items())
+
+
+def _invitation_slot(campaign) -> Slot:
+    if campaign.audience == Stakeholder.STUDENTS:
+        raise ValidationError(_("Student surveys are handed out per group: print slips or share the links."))
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Open the campaign first: the links must work when the mail arrives."))
+    slot = campaign.slots.order_by("pk").first()
+    if slot is None:
+        raise ValidationError(_("The campaign has nobody to ask yet: import the teaching load or choose the groups."))
+    return slot
+
+
+def _mail(invitations, campaign, base_url, template) -> int:
+    recipients = [
+        SimpleNamespace(
+            email=inv.email,
+            user=None,
+            language=inv.language,
+            link=f"{base_url.rstrip('/')}{inv.token.get_absolute_url()}?lang={inv.language}",
+        )
+        for inv in invitations
+    ]
+    return notify(recipients, template, {"campaign": campaign})
+
+
+@transaction.atomic
+def invitations_send(*, actor, campaign, base_url, addresses=None) -> int:
+    """Mail a one-time link to each address not invited yet: the given list (graduates,
+    employers, parents), or the staff of the campaign's units. `base_url` is the site's
+    address for the links. Returns how many were invited."""
+    _require(actor, campaign.unit)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    slot = _invitation_slot(campaign)
+    wanted = addresses if addresses is not None else staff_addresses(campaign)
+    if not wanted:
+        raise ValidationError(_("Nobody to invite: no e-mail addresses."))
+    invited = {e.lower() for e in campaign.invitations.values_list("email", flat=True)}
+    new = [(address, lang) for address, lang in wanted if address.lower() not in invited]
+    tokens = Token.objects.bulk_create(Token(campaign=campaign, slot=slot, code=_code()) for _i in new)
+    invitations = Invitation.objects.bulk_create(
+        Invitation(campaign=campaign, email=address, language=lang, token=token)
+        for (address, lang), token in zip(new, tokens, strict=True)
+    )
+    _mail(invitations, campaign, base_url, "surveys/mail/invitation")
+    record(
+        actor=actor, instance=campaign, action=AuditAction.UPDATE, note=_("Invitations sent: %(n)d") % {"n": len(new)}
+    )
+    return len(new)
+
+
+@transaction.atomic
+def invitations_remind(*, actor, campaign, base_url) -> int:
+    """Mail the link again to those whose token is still unused. Who answered is known only
+    as 'no unused token any more'; which answer is theirs is not (see `Invitation`)."""
+    _require(actor, campaign.unit)
+    _invitation_slot(campaign)
+    waiting = list(
+        Invitation.objects.filter(campaign=campaign, token__isnull=False, token__used=False).select_related("token")
+    )
+    _mail(waiting, campaign, base_url, "surveys/mail/reminder")
+    Invitation.objects.filter(pk__in=[i.pk for i in waiting]).update(reminders=F("reminders") + 1)
+    record(
+        actor=actor, instance=campaign, action=AuditAction.UPDATE, note=_("Reminders sent: %(n)d") % {"n": len(waiting)}
+    )
+    return len(waiting)
