@@ -68,9 +68,9 @@ def test_indicators_have_five_years_computed_from_the_demo_data(demo, code):
     from sapat.processes.models import Indicator, IndicatorValue
 
     assert demo[f"{code} indicators"] == "created"
-    from sapat.demo.indicators_loader import SPECS
+    from sapat.demo.indicators_loader import SATISFACTION, SPECS
 
-    assert Indicator.objects.filter(institution__code=code).count() == len(SPECS)
+    assert Indicator.objects.filter(institution__code=code).count() == len(SPECS) + len(SATISFACTION)
     admitted = IndicatorValue.objects.get(indicator__institution__code=code, indicator__code="К-01", year=2025)
     expected = sum(
         ContingentFigure.objects.filter(programme__institution__code=code, academic_year__start_year=2025).values_list(

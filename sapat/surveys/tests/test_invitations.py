@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sapat.org.tests import factories as org
 from sapat.surveys import answering, services
@@ -111,7 +111,12 @@ def test_a_used_link_is_tied_to_nobody_and_reminders_skip_it(world, graduates, d
     with django_capture_on_commit_callbacks(execute=True):
         assert services.invitations_remind(actor=world.quality, campaign=graduates, base_url=BASE) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["b@firm.kg", "c@firm.kg"]
-    assert "has not been used yet" in mail.outbox[0].body
+    invited = Invitation.objects.get(email=mail.outbox[0].to[0])
+    with translation.override(invited.language):  # each reminder in its recipient's language
+        expected = translation.gettext(
+            "A reminder: the survey “%(title)s” is open until %(ends)s, and your link has not been used yet."
+        ) % {"title": graduates.title, "ends": graduates.ends_on.strftime("%d.%m.%Y")}
+    assert expected in mail.outbox[0].body
     # The reminder carries the same link as before.
     original = Invitation.objects.get(email="b@firm.kg").token.code
     assert original in next(m for m in mail.outbox if m.to == ["b@firm.kg"]).body
