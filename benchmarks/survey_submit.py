@@ -1,13 +1,14 @@
 """Answer submission under load: the hottest path in Sapat.
 
-    .venv/bin/python benchmarks/survey_submit.py [--seconds 60] [--workers 4] [--clients 8]
+    .venv/bin/python benchmarks/survey_submit.py [--seconds 60] [--workers 2] [--threads 4] [--clients 8]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sapat_bench .venv/bin/python benchmarks/survey_submit.py
 
 Creates a throwaway PostgreSQL database (`<name>_surveys`, dropped at the end), an open
 campaign of a 20-question questionnaire (16 Likert, a single choice, a matrix of 3 items, a
 number and a comment) and one token per response to be sent. Starts gunicorn (production
 settings, no debug) and fires complete responses from load-generating processes on the same
-machine for the given time, each client waiting for its answer before sending the next.
+machine for the given time, each client waiting for its answer before sending the next
+(gunicorn: gthread workers with keep-alive, the application preloaded — as README's deployment).
 Prints responses per second, p50/p99 latency, and responses stored against responses sent
 (every 302 must be exactly one stored response; every token used once).
 Budget on 2 cores: ≥ 400 responses/s, p99 ≤ 200 ms, nothing lost, nothing stored twice."""
@@ -164,7 +165,8 @@ def in_child(fn, *args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent load-generating clients")
     args = parser.parse_args()
     tokens_needed = max(2000, args.seconds * 1500)
@@ -181,6 +183,11 @@ def main():
                 f"127.0.0.1:{PORT}",
                 "-w",
                 str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "--preload",
                 "--log-level",
                 "warning",
             ],
@@ -194,11 +201,12 @@ def main():
             except OSError:
                 time.sleep(0.2)
         # Warm every worker (imports, connection, the cached questionnaire) with the first tokens.
-        warm, codes = codes[: args.workers * 5], codes[args.workers * 5 :]
+        warm, codes = codes[: args.workers * args.threads * 5], codes[args.workers * args.threads * 5 :]
         queue = multiprocessing.Queue()
         client(warm, body, time.monotonic() + 30, queue)
         _w, warm_ok, _b = queue.get()
         shares = [codes[i :: args.clients] for i in range(args.clients)]
+        load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
         deadline = time.monotonic() + args.seconds
         started = time.monotonic()
         procs = [multiprocessing.Process(target=client, args=(s, body, deadline, queue)) for s in shares]
@@ -215,7 +223,11 @@ def main():
         rps = (sent_ok - warm_ok) / elapsed
         p50 = statistics.median(latencies) * 1000
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-        print(f"cores: {os.cpu_count()}, gunicorn workers: {args.workers}, clients: {args.clients}, {elapsed:.1f} s")
+        print("load average before: {}, after: {:.2f} {:.2f} {:.2f}".format(load_before, *os.getloadavg()))
+        print(
+            f"cores: {os.cpu_count()}, gunicorn gthread workers: {args.workers} × {args.threads} threads, "
+            f"clients: {args.clients}, {elapsed:.1f} s"
+        )
         print(f"responses/s: {rps:.0f} (budget ≥ {BUDGET_RPS})")
         print(f"latency p50: {p50:.1f} ms, p99: {p99:.1f} ms (budget p99 ≤ {BUDGET_P99_MS} ms)")
         print(f"accepted (302): {sent_ok}, refused or failed: {refused}")
