@@ -47,7 +47,8 @@ class Asked(NamedTuple):
     kind: str
     required: bool
     top: int  # the highest scale point or option
-    items: int  # matrix rows (0: not a matrix)
+    matrix: bool
+    items: int  # matrix rows
     min_value: int | None
     max_value: int | None
     allow_other: bool
@@ -88,11 +89,12 @@ def form_of(questionnaire: Questionnaire) -> Form:
         asked, known = [], {"v", "csrfmiddlewaretoken", "lang"}
         for q in questions_of(questionnaire):
             name = f"q-{q.code}"
-            items = len(q.items) if q.kind == QuestionKind.MATRIX or (q.kind == QuestionKind.RATING4 and q.items) else 0
+            matrix = q.kind == QuestionKind.MATRIX or (q.kind == QuestionKind.RATING4 and bool(q.items))
+            items = len(q.items) if matrix else 0
             known.update({name, f"{name}-other", *(f"{name}-{i}" for i in range(1, items + 1))})
             asked.append(
                 Asked(
-                    q.pk, q.code, name, q.kind, q.required, q.scale_max, items, q.min_value, q.max_value,
+                    q.pk, q.code, name, q.kind, q.required, q.scale_max, matrix, items, q.min_value, q.max_value,
                     q.allow_other, q.show_if_code, frozenset(q.show_if_values),
                 )
             )  # fmt: skip
@@ -177,7 +179,7 @@ def _read(q: Asked, fields) -> list[tuple]:
         if (q.min_value is not None and value < q.min_value) or (q.max_value is not None and value > q.max_value):
             raise _Outside
         return [(q.id, 0, value, "")]
-    if q.items:
+    if q.matrix:
         rows = []
         for item in range(1, q.items + 1):
             raw = fields.get(f"{name}-{item}", [""])[-1]
