@@ -1,15 +1,19 @@
 """Answer submission under load: the hottest path in Sapat.
 
-    .venv/bin/python benchmarks/survey_submit.py [--seconds 60] [--workers 4] [--clients 8]
+    .venv/bin/python benchmarks/survey_submit.py [--seconds 60] [--workers 2] [--threads 4] [--clients 8] [--cpu 2000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sapat_bench .venv/bin/python benchmarks/survey_submit.py
 
 Creates a throwaway PostgreSQL database (`<name>_surveys`, dropped at the end), an open
 campaign of a 20-question questionnaire (16 Likert, a single choice, a matrix of 3 items, a
 number and a comment) and one token per response to be sent. Starts gunicorn (production
 settings, no debug) and fires complete responses from load-generating processes on the same
-machine for the given time, each client waiting for its answer before sending the next.
+machine for the given time, each client waiting for its answer before sending the next
+(gunicorn: gthread workers with keep-alive, the application preloaded — as README's deployment).
 Prints responses per second, p50/p99 latency, and responses stored against responses sent
 (every 302 must be exactly one stored response; every token used once).
+With --cpu N it first stores N answers in-process through the WSGI application and prints the
+CPU time per answer of the application and of its PostgreSQL server process: a figure that,
+unlike responses/s, does not depend on what else the machine is doing.
 Budget on 2 cores: ≥ 400 responses/s, p99 ≤ 200 ms, nothing lost, nothing stored twice."""
 
 import argparse
@@ -156,6 +160,67 @@ def client(codes, body, deadline, out):
     out.put((latencies, ok, bad))
 
 
+def cpu_per_answer(codes, body):
+    """CPU per answer inside one process (no HTTP, no other load counted): the application's
+    and its PostgreSQL server process's, each answer through the WSGI application."""
+    os.environ.update(env())
+    import io
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from sapat.wsgi import application
+
+    data = body.encode()
+
+    def post(code):
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": f"/s/{code}/",
+            "QUERY_STRING": "lang=ky",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(PORT),
+            "HTTP_HOST": "127.0.0.1",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        statuses = []
+        result = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(result)
+        result.close()
+        assert statuses[0].startswith("302"), statuses
+
+    warm, codes = codes[:20], codes[20:]
+    for code in warm:
+        post(code)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+
+    def server_cpu():
+        with open(f"/proc/{pid}/stat") as stat:  # readable when the server runs on this machine
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        server_before = server_cpu()
+    except OSError:
+        server_before = None
+    before = time.process_time()
+    for code in codes:
+        post(code)
+    app_ms = (time.process_time() - before) / len(codes) * 1000
+    db_ms = (server_cpu() - server_before) / len(codes) * 1000 if server_before is not None else None
+    connection.close()
+    return app_ms, db_ms
+
+
 def in_child(fn, *args):
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(fn, args)
@@ -164,15 +229,22 @@ def in_child(fn, *args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent load-generating clients")
+    parser.add_argument("--cpu", type=int, default=0, help="first time this many answers in-process (CPU per answer)")
     args = parser.parse_args()
     tokens_needed = max(2000, args.seconds * 1500)
     psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
     server = None
     try:
-        codes, body = in_child(build, tokens_needed)
+        codes, body = in_child(build, tokens_needed + args.cpu)
+        if args.cpu:
+            app_ms, db_ms = in_child(cpu_per_answer, codes[: args.cpu], body)
+            codes = codes[args.cpu :]
+            db = f"{db_ms:.2f} ms" if db_ms is not None else "not measured (server elsewhere)"
+            print(f"CPU per answer in-process: application {app_ms:.2f} ms, PostgreSQL {db}")
         server = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"),
@@ -181,6 +253,11 @@ def main():
                 f"127.0.0.1:{PORT}",
                 "-w",
                 str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "--preload",
                 "--log-level",
                 "warning",
             ],
@@ -194,11 +271,12 @@ def main():
             except OSError:
                 time.sleep(0.2)
         # Warm every worker (imports, connection, the cached questionnaire) with the first tokens.
-        warm, codes = codes[: args.workers * 5], codes[args.workers * 5 :]
+        warm, codes = codes[: args.workers * args.threads * 5], codes[args.workers * args.threads * 5 :]
         queue = multiprocessing.Queue()
         client(warm, body, time.monotonic() + 30, queue)
         _w, warm_ok, _b = queue.get()
         shares = [codes[i :: args.clients] for i in range(args.clients)]
+        load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
         deadline = time.monotonic() + args.seconds
         started = time.monotonic()
         procs = [multiprocessing.Process(target=client, args=(s, body, deadline, queue)) for s in shares]
@@ -215,12 +293,16 @@ def main():
         rps = (sent_ok - warm_ok) / elapsed
         p50 = statistics.median(latencies) * 1000
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-        print(f"cores: {os.cpu_count()}, gunicorn workers: {args.workers}, clients: {args.clients}, {elapsed:.1f} s")
+        print("load average before: {}, after: {:.2f} {:.2f} {:.2f}".format(load_before, *os.getloadavg()))
+        print(
+            f"cores: {os.cpu_count()}, gunicorn gthread workers: {args.workers} × {args.threads} threads, "
+            f"clients: {args.clients}, {elapsed:.1f} s"
+        )
         print(f"responses/s: {rps:.0f} (budget ≥ {BUDGET_RPS})")
         print(f"latency p50: {p50:.1f} ms, p99: {p99:.1f} ms (budget p99 ≤ {BUDGET_P99_MS} ms)")
-        print(f"accepted (302): {sent_ok}, refused or failed: {refused}")
+        print(f"accepted (302): {sent_ok} over HTTP + {args.cpu} in-process, refused or failed: {refused}")
         print(f"stored responses: {stored}, answers: {answers}, tokens used: {used}")
-        print("nothing lost, nothing twice:", "yes" if stored == sent_ok == used else "NO")
+        print("nothing lost, nothing twice:", "yes" if stored == sent_ok + args.cpu == used else "NO")
     finally:
         if server is not None:
             server.terminate()

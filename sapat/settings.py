@@ -90,6 +90,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("SAPAT_DB_PREPARED", True):
+    # Lets the survey answer statement (sapat/surveys/answering.py, the hottest path) be planned
+    # once per connection; Django's own queries bind on the client and are never prepared.
+    # Switch off behind PgBouncer in transaction mode older than 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -41,6 +41,11 @@ def in_respondents_language(view):
     return wrapper
 
 
+def done_url(lang, key) -> str:
+    """Where a stored answer leads: the thanks page, which also forgets the unfinished copy."""
+    return f"{reverse('survey_done')}?lang={lang}&k={key}"
+
+
 def _refused(request, refused: Refused, lang):
     return render(
         request, "surveys/public/message.html", {"message": refused.message, "lang": lang}, status=refused.status
@@ -128,10 +133,12 @@ def answer(request, code):
     lang = _lang(request)
     try:
         if request.method == "POST":
-            checked = answering.submit_code(code, request.POST, lang)
-            if not checked.errors:
-                return redirect(f"{reverse('survey_done')}?lang={lang}&k={code[:24]}")
-            status, errors = 400, checked.errors
+            fields = answering.as_fields(request.POST)
+            stored = answering.submit_fast(code, fields, lang)
+            errors = None if stored else answering.submit_code(code, fields, lang).errors
+            if not errors:
+                return redirect(done_url(lang, code[:24]))
+            status = 400
         else:
             status, errors = 200, None
         # Shown only when there is a form to show: the slow, complete read is fine here.
@@ -183,7 +190,7 @@ def answer_open(request, key):
             checked = answering.submit_open(campaign, request.POST, lang)
             if not checked.errors:
                 cache.set(rate_key, cache.get(rate_key, 0) + 1, 3600)
-                response = redirect(f"{reverse('survey_done')}?lang={lang}&k={campaign.open_key}")
+                response = redirect(done_url(lang, campaign.open_key))
                 response.set_cookie(
                     ANSWERED_COOKIE,
                     signing.dumps([*answered, campaign.pk][-50:], salt="surveys.open"),
