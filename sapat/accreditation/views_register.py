@@ -35,7 +35,7 @@ def register(request):
         row["due_soon"] = due is not None and (due - today).days <= max(svc.REMINDER_THRESHOLDS)
     context = {
         "rows": rows,
-        "timeline": mark_safe(timeline.timeline_svg(rows, today=today)),  # noqa: S308 — built from escaped parts
+        "timeline": mark_safe(timeline.timeline_svg([r for r in rows if r["history"]], today=today)),  # noqa: S308 — built from escaped parts
         "results": mark_safe(timeline.results_svg(sel.results_by_year(accreditations))),  # noqa: S308
         "can_manage": can_manage(request.user, institution.pk),
         "today": today,
