@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import save_form
+from sapat.org import access
+from sapat.org.access import Perm
 from sapat.org.selectors import get_visible
 
 from . import selectors_register as sel
@@ -44,6 +46,7 @@ def register(request):
 
 
 def _visible(request, pk) -> Accreditation:
+    access.require(request.user, Perm.VIEW_ACCREDITATION)
     return get_visible(sel.with_events(sel.accreditations_for(request.user)), pk=pk)
 
 
