@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sapat.complaints",
     "sapat.improvement",
     "sapat.surveys",
+    "sapat.accreditation",
     "sapat.demo",
 ]
 

@@ -43,6 +43,8 @@ class Perm:
     VIEW_NC = "improvement.view"
     MANAGE_SURVEYS = "surveys.manage"
     VIEW_SURVEY_RESULTS = "surveys.results"
+    VIEW_ACCREDITATION = "accreditation.view"
+    MANAGE_ACCREDITATION = "accreditation.manage"
 
 
 PERM_LABELS = {
@@ -72,13 +74,15 @@ PERM_LABELS = {
     Perm.VIEW_NC: _("Read all nonconformities and actions"),
     Perm.MANAGE_SURVEYS: _("Build questionnaires, run survey campaigns and issue tokens"),
     Perm.VIEW_SURVEY_RESULTS: _("See survey results of the unit's teachers and programmes"),
+    Perm.VIEW_ACCREDITATION: _("See criteria frameworks and the accreditation register"),
+    Perm.MANAGE_ACCREDITATION: _("Import frameworks, map criteria, keep the accreditation register"),
 }
 
 ALL_PERMS = frozenset(PERM_LABELS)
-INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC, Perm.VIEW_AUDITS})
+INSTITUTION_WIDE = frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC, Perm.VIEW_AUDITS, Perm.VIEW_ACCREDITATION})
 # Roles that may never write, whatever a future matrix row says; they keep only reading rights.
 READ_ONLY_ROLES = frozenset({Role.EXPERT, Role.ANALYST})
-READ_PERMS = frozenset({Perm.VIEW_ORG, Perm.VIEW_NC})
+READ_PERMS = frozenset({Perm.VIEW_ORG, Perm.VIEW_NC, Perm.VIEW_ACCREDITATION})
 
 # Complaints are seen only by the quality department and the unit a complaint is routed to
 # (issue 5): not by the system administrator, nor by top management.
@@ -101,6 +105,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_SURVEY_RESULTS,
             Perm.VIEW_AUDITS,
             Perm.APPROVE_AUDIT_PROGRAMME,
+            Perm.VIEW_ACCREDITATION,
         }
     ),
     Role.QUALITY_DEPARTMENT: ALL_PERMS - {Perm.MANAGE_ACCESS, Perm.APPROVE_AUDIT_PROGRAMME},
@@ -121,6 +126,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.HANDLE_NC,
             Perm.APPROVE_NC_PLAN,
             Perm.VIEW_SURVEY_RESULTS,
+            Perm.VIEW_ACCREDITATION,
         }
     ),
     # The seeds make unit quality responsibles keep their unit's QMS documents current.
@@ -136,6 +142,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.REGISTER_NC,
             Perm.HANDLE_NC,
             Perm.VIEW_SURVEY_RESULTS,
+            Perm.VIEW_ACCREDITATION,
         }
     ),
     Role.PROCESS_OWNER: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC, Perm.VIEW_AUDITS}),
@@ -144,7 +151,7 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset({Perm.VIEW_ORG, Perm.REGISTER_NC}),
     # Experts see only what an accreditation project grants them; nothing of the organisation.
     Role.EXPERT: frozenset(),
-    Role.ANALYST: frozenset({Perm.VIEW_ORG, Perm.VIEW_NC}),
+    Role.ANALYST: frozenset({Perm.VIEW_ORG, Perm.VIEW_NC, Perm.VIEW_ACCREDITATION}),
 }
 
 
