@@ -81,6 +81,7 @@ class Origin(models.TextChoices):
     RISK = "risk", _("Risk or opportunity")
     COMPLAINT = "complaint", _("Complaint or suggestion")
     MANAGEMENT_REVIEW = "management_review", _("Management review")
+    ACCREDITATION = "accreditation", _("Accreditation remark or recommendation")
     OWN = "own", _("On its own")
 
 
