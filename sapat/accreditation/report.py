@@ -198,7 +198,8 @@ def _build(report, language) -> ReportData:
         references, tables, charts = [], [], []
         for item in assessment.evidence.all():
             target = item.target
-            key = (item.kind, target.pk) if target is not None else ("item", item.pk)
+            # One annex per cited source, however many criteria cite it.
+            key = (item.kind, target.pk) if target is not None else (item.kind, item.url or item.title.strip())
             annex = annex_for(key, item.label, item.get_kind_display(), _annex_detail(item), criterion.code)
             references.append(Reference(annex, item.page))
             if item.kind == EvidenceKind.INDICATOR and item.indicator_id:
