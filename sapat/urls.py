@@ -11,6 +11,7 @@ urlpatterns = [
     path("s/", include("sapat.surveys.urls_public")),
     path("", include("sapat.complaints.urls")),
     path("audits/", include("sapat.audits.urls")),
+    path("accreditation/", include("sapat.accreditation.urls")),
     path("api/", include("sapat.org.api.urls")),
     path("api/", include("sapat.documents.api.urls")),
     path("api/", include("sapat.processes.api.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/", include("sapat.complaints.api.urls")),
     path("api/", include("sapat.improvement.api.urls")),
     path("api/", include("sapat.surveys.api.urls")),
+    path("api/", include("sapat.accreditation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -205,3 +205,6 @@ class ReminderSent(models.Model):
                 name="reminder_for_one_subject",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.due_date:%d.%m.%Y} −{self.threshold}"

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sapat.core.audit import record, save_audited
+from sapat.core.audit import delete_audited, record, save_audited
 from sapat.core.models import AuditAction
 from sapat.org import access
 
@@ -85,7 +85,7 @@ def pack_problems(data: dict) -> list[str]:
     """Everything wrong with a framework pack, in the user's language (empty: loadable)."""
     problems: list[str] = []
     if data.get("format") != PACK_FORMAT:
-        problems.append(_("Unknown pack format: expected \"format\": %(n)d.") % {"n": PACK_FORMAT})
+        problems.append(_('Unknown pack format: expected "format": %(n)d.') % {"n": PACK_FORMAT})
     code = data.get("code")
     if not isinstance(code, str) or not code or not all(c.isalnum() or c in "-_" for c in code):
         problems.append(_("The framework code is missing or has characters other than letters, digits, - and _."))
@@ -93,15 +93,13 @@ def pack_problems(data: dict) -> list[str]:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problems.append(_("The version must be a whole number from 1."))
     if data.get("kind") not in FrameworkKind.values:
-        problems.append(
-            _("The kind must be one of: %(kinds)s.") % {"kinds": ", ".join(FrameworkKind.values)}
-        )
+        problems.append(_("The kind must be one of: %(kinds)s.") % {"kinds": ", ".join(FrameworkKind.values)})
     _text_problems(data.get("name"), _("Framework name"), problems)
 
     levels = data.get("levels")
     level_keys: list[str] = []
     if not isinstance(levels, list):
-        problems.append(_("\"levels\" must be a list (empty for a framework without compliance levels)."))
+        problems.append(_('"levels" must be a list (empty for a framework without compliance levels).'))
         levels = []
     for i, level in enumerate(levels, 1):
         if not isinstance(level, dict) or not isinstance(level.get("key"), str) or not level.get("key"):
@@ -148,7 +146,7 @@ def _criterion_problems(criterion, gcode, index, level_keys, seen, problems):
     _text_problems(criterion.get("title"), where, problems)
     descriptors = criterion.get("levels", {})
     if not isinstance(descriptors, dict):
-        problems.append(_("%(where)s: \"levels\" must be an object keyed by level.") % {"where": where})
+        problems.append(_('%(where)s: "levels" must be an object keyed by level.') % {"where": where})
         descriptors = {}
     for key in level_keys:
         if key not in descriptors:
@@ -162,7 +160,7 @@ def _criterion_problems(criterion, gcode, index, level_keys, seen, problems):
         problems.append(_("%(where)s: at least two levels need a descriptor.") % {"where": where})
     elements = criterion.get("elements", [])
     if not isinstance(elements, list):
-        problems.append(_("%(where)s: \"elements\" must be a list.") % {"where": where})
+        problems.append(_('%(where)s: "elements" must be a list.') % {"where": where})
         elements = []
     for ei, element in enumerate(elements, 1):
         _text_problems(element, _("%(where)s, element %(n)d") % {"where": where, "n": ei}, problems)
@@ -238,7 +236,7 @@ def load_pack(data: dict, *, institution=None, actor=None) -> tuple[Framework, b
                 elements.append(CriterionElement(criterion=criterion, order=eorder, **_texts("text", element)))
     LevelDescriptor.objects.bulk_create(descriptors)
     CriterionElement.objects.bulk_create(elements)
-    note = "pack %s v%d" % (framework.code, framework.version)
+    note = f"pack {framework.code} v{framework.version}"
     record(actor=actor, instance=framework, action=AuditAction.CREATE, after={"code": framework.code}, note=note)
     return framework, True
 
@@ -290,7 +288,7 @@ def load_mapping_pack(data: dict) -> int:
         if link["coverage"] not in Coverage.values:
             raise PackError([_("Unknown coverage: %(code)s.") % {"code": link["coverage"]}])
         for target_code in link["to"]:
-            _, created = CriterionMapping.objects.get_or_create(
+            _mapping, created = CriterionMapping.objects.get_or_create(
                 institution=None,
                 source=sources[link["from"]],
                 target=targets[target_code],
@@ -349,3 +347,12 @@ def mapping_save(*, actor, mapping: CriterionMapping) -> CriterionMapping:
     if mapping.source.framework_id == mapping.target.framework_id:
         raise ValidationError(_("A mapping links criteria of two different frameworks."))
     return save_audited(actor, mapping)
+
+
+@transaction.atomic
+def mapping_delete(*, actor, mapping: CriterionMapping) -> None:
+    """Remove an institution's own mapping (shipped mappings are data and stay)."""
+    if mapping.institution_id is None:
+        raise ValidationError(_("A mapping shipped with Sapat cannot be removed."))
+    require_manage(actor, mapping.institution_id)
+    delete_audited(actor, mapping)

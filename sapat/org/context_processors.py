@@ -31,5 +31,6 @@ def navigation(request):
             "improvement_all": access.can(user, Perm.MANAGE_NC) or access.can(user, Perm.VIEW_NC),
             "improvement_config": access.can(user, Perm.MANAGE_NC),
             "surveys": access.can(user, Perm.MANAGE_SURVEYS),
+            "accreditation": access.can(user, Perm.VIEW_ACCREDITATION),
         },
     }
