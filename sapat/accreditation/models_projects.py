@@ -149,7 +149,7 @@ class SelfEvaluationProject(TimeStamped):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("accreditation:project_detail", args=[self.pk])
+        return reverse("se_project_detail", args=[self.pk])
 
     def audit_unit_id(self):
         return None
@@ -290,7 +290,7 @@ class SelfEvaluationReport(TimeStamped):
         return f"{self.project} — {self.get_kind_display()}"
 
     def get_absolute_url(self):
-        return reverse("accreditation:report_detail", args=[self.pk])
+        return reverse("se_report_detail", args=[self.pk])
 
 
 class CriterionAssessment(TimeStamped):
@@ -330,7 +330,7 @@ class CriterionAssessment(TimeStamped):
         return f"{self.criterion.code} — {self.report}"
 
     def get_absolute_url(self):
-        return reverse("accreditation:assessment_detail", args=[self.pk])
+        return reverse("se_assessment_detail", args=[self.pk])
 
     def clean(self):
         if self.responsible_id and self.report_id and self.responsible.project_id != self.report.project_id:

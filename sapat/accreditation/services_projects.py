@@ -638,3 +638,15 @@ def default_dates(today: datetime.date | None = None) -> dict:
         "period_from": today.year - 4,
         "period_to": today.year,
     }
+
+
+def register_attachments():
+    """Uploaded files are evidence of the criterion: its member adds them while editing;
+    whoever sees the report (experts included, once it is submitted) sees them."""
+    from sapat.core import attachments
+
+    attachments.register(
+        CriterionAssessment,
+        can_view=lambda user, a: can_view_report(user, a.report),
+        can_attach=lambda user, a: can_edit_assessment(user, a) and a.state in EDITABLE,
+    )

@@ -22,10 +22,16 @@ from .projects_setup import running_project
 def filled(world):
     p, member, compiler = running_project(world)
     indicator = Indicator.objects.create(
-        institution=world.inst, code="EMP", name_ky="Бүтүрүүчүлөрдүн ишке орношуусу", name_ru="Трудоустройство", unit_of_measure="%"
+        institution=world.inst,
+        code="EMP",
+        name_ky="Бүтүрүүчүлөрдүн ишке орношуусу",
+        name_ru="Трудоустройство",
+        unit_of_measure="%",
     )
     for offset, value in enumerate((61, 64, 70, 72, 75)):
-        IndicatorValue.objects.create(indicator=indicator, year=p.period_from + offset, unit=world.root, value=Decimal(value))
+        IndicatorValue.objects.create(
+            indicator=indicator, year=p.period_from + offset, unit=world.root, value=Decimal(value)
+        )
     report = p.reports.get()
     for assessment in report.assessments.all():
         checks = {e.pk: ElementStatus.MET for e in assessment.criterion.elements.all()}
@@ -36,7 +42,9 @@ def filled(world):
             actor=world.staff_a, assessment=assessment, kind=EvidenceKind.INDICATOR, indicator=indicator, page="12"
         )
         svc.evidence_add(actor=world.staff_a, assessment=assessment, kind=EvidenceKind.OTHER, title="Устав", page="4")
-    svc.report_write(actor=world.head_a, report=report, introduction="Киришүү.", findings="Ылайык.", recommendation="Арыз берүү.")
+    svc.report_write(
+        actor=world.head_a, report=report, introduction="Киришүү.", findings="Ылайык.", recommendation="Арыз берүү."
+    )
     return report
 
 
