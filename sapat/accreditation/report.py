@@ -139,6 +139,11 @@ def _fmt(value) -> str:
     return text
 
 
+def _indicator_label(indicator) -> str:
+    name = indicator.tr("name")
+    return f"{name}, {indicator.unit_of_measure}" if indicator.unit_of_measure else name
+
+
 def _annex_detail(item: Evidence) -> str:
     if item.kind == EvidenceKind.WEB:
         return item.url
@@ -195,7 +200,7 @@ def _build(report, language) -> ReportData:
         section = groups.get(group.pk)
         if section is None:
             section = groups[group.pk] = GroupSection(str(group.code), group.tr("name"), [])
-        references, tables, charts = [], [], []
+        references, tables, charts, indicators = [], [], [], []
         for item in assessment.evidence.all():
             target = item.target
             # One annex per cited source, however many criteria cite it.
@@ -203,24 +208,26 @@ def _build(report, language) -> ReportData:
             annex = annex_for(key, item.label, item.get_kind_display(), _annex_detail(item), criterion.code)
             references.append(Reference(annex, item.page))
             if item.kind == EvidenceKind.INDICATOR and item.indicator_id:
-                indicator = item.indicator
+                indicators.append(item.indicator)
+        if indicators:
+            # One 5-year table per criterion (a row per indicator), one chart per indicator.
+            table_no += 1
+            tables.append(
+                Table(
+                    table_no,
+                    _("Indicators of criterion %(code)s over %(first)d–%(last)d")
+                    % {"code": criterion.code, "first": project.period_from, "last": project.period_to},
+                    [_("Indicator")] + [str(y) for y in project.years],
+                    [
+                        [_indicator_label(indicator)]
+                        + [_fmt(trends.get(indicator.pk, {}).get(y)) for y in project.years]
+                        for indicator in indicators
+                    ],
+                )
+            )
+            for indicator in indicators:
                 by_year = trends.get(indicator.pk, {})
                 name = indicator.tr("name")
-                unit = indicator.unit_of_measure
-                table_no += 1
-                tables.append(
-                    Table(
-                        table_no,
-                        _("%(name)s over %(first)d–%(last)d")
-                        % {
-                            "name": name,
-                            "first": project.period_from,
-                            "last": project.period_to,
-                        },
-                        [_("Indicator")] + [str(y) for y in project.years],
-                        [[f"{name}{', ' + unit if unit else ''}"] + [_fmt(by_year.get(y)) for y in project.years]],
-                    )
-                )
                 chart_no += 1
                 charts.append(
                     Chart(
@@ -229,8 +236,9 @@ def _build(report, language) -> ReportData:
                         trend_chart(
                             [(y, by_year.get(y)) for y in project.years],
                             direction=indicator.direction,
-                            unit_label=unit,
+                            unit_label=indicator.unit_of_measure,
                             title=name,
+                            height=170,
                         ),
                     )
                 )

@@ -73,7 +73,7 @@ def _part(doc, data: ReportData):
             for table in section.tables:
                 _table(doc, table)
             for chart in section.charts:
-                docx.picture(doc, svg_to_png(chart.svg), width_cm=CHART_WIDTH_CM, caption=chart.caption)
+                docx.picture(doc, svg_to_png(chart.svg, scale=1.5), width_cm=CHART_WIDTH_CM, caption=chart.caption)
             refs = "; ".join(ref.text for ref in section.references) or labels["none"]
             docx.paragraph(doc, f"{labels['evidence']}: {refs}", italic=True)
             docx.paragraph(doc, f"{labels['level']}: {section.level}", bold=True)

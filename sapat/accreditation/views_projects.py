@@ -38,7 +38,6 @@ from .forms_projects import (
 from .models_projects import (
     Aspect,
     AssessmentState,
-    CriterionAssessment,
     Evidence,
     Level,
     StakeholderGroup,
