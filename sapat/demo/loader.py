@@ -45,6 +45,7 @@ from sapat.org.models import (
 
 from . import data_batsu, data_names, data_oshsu, documents_loader
 from .accreditation_loader import load_accreditation
+from .self_evaluation_loader import load_self_evaluations
 from .analysis_loader import load_analyses
 from .audits_loader import load_audits
 from .complaints_loader import load_complaints
@@ -637,6 +638,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} roadmap": done for code, done in load_roadmaps(write).items()})
     outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
     outcome.update({f"{code} accreditation": done for code, done in load_accreditation(write).items()})
+    outcome.update({f"{code} self-evaluation": done for code, done in load_self_evaluations(write).items()})
     return outcome
 
 
