@@ -45,7 +45,6 @@ from sapat.org.models import (
 
 from . import data_batsu, data_names, data_oshsu, documents_loader
 from .accreditation_loader import load_accreditation
-from .self_evaluation_loader import load_self_evaluations
 from .analysis_loader import load_analyses
 from .audits_loader import load_audits
 from .complaints_loader import load_complaints
@@ -66,6 +65,7 @@ from .policy_loader import load_policies
 from .process_loader import load_process_registers
 from .risks_loader import load_risks
 from .roadmap_loader import load_roadmaps
+from .self_evaluation_loader import load_self_evaluations
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
 from .surveys_loader import load_surveys
 
