@@ -92,10 +92,12 @@ class Accreditation(TimeStamped):
                 condition=Q(kind="programme", programme__isnull=False)
                 | Q(kind="institutional", programme__isnull=True),
                 name="accreditation_programme_iff_programme_kind",
+                violation_error_message=_("A programme accreditation names the programme; an institutional one none."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
                 name="accreditation_validity_in_order",
+                violation_error_message=_("The validity must end after it starts."),
             ),
         ]
 

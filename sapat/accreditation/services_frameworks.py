@@ -236,8 +236,9 @@ def load_pack(data: dict, *, institution=None, actor=None) -> tuple[Framework, b
                 elements.append(CriterionElement(criterion=criterion, order=eorder, **_texts("text", element)))
     LevelDescriptor.objects.bulk_create(descriptors)
     CriterionElement.objects.bulk_create(elements)
-    note = f"pack {framework.code} v{framework.version}"
-    record(actor=actor, instance=framework, action=AuditAction.CREATE, after={"code": framework.code}, note=note)
+    if actor is not None:  # an institution's import; shipped packs are data loaded by migrate
+        note = f"pack {framework.code} v{framework.version}"
+        record(actor=actor, instance=framework, action=AuditAction.CREATE, after={"code": framework.code}, note=note)
     return framework, True
 
 

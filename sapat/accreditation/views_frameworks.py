@@ -48,6 +48,7 @@ def framework_list(request):
 
 @login_required
 def framework_detail(request, pk):
+    access.require(request.user, Perm.VIEW_ACCREDITATION)
     framework = sel.framework_detail(request.user, pk)
     return render(request, "accreditation/frameworks/detail.html", {"framework": framework})
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sapat.core.web import save_form
+from sapat.org import access
+from sapat.org.access import Perm
 from sapat.org.selectors import get_visible
 
 from . import selectors_register as sel
@@ -35,7 +37,7 @@ def register(request):
         row["due_soon"] = due is not None and (due - today).days <= max(svc.REMINDER_THRESHOLDS)
     context = {
         "rows": rows,
-        "timeline": mark_safe(timeline.timeline_svg(rows, today=today)),  # noqa: S308 — built from escaped parts
+        "timeline": mark_safe(timeline.timeline_svg([r for r in rows if r["history"]], today=today)),  # noqa: S308 — built from escaped parts
         "results": mark_safe(timeline.results_svg(sel.results_by_year(accreditations))),  # noqa: S308
         "can_manage": can_manage(request.user, institution.pk),
         "today": today,
@@ -44,6 +46,7 @@ def register(request):
 
 
 def _visible(request, pk) -> Accreditation:
+    access.require(request.user, Perm.VIEW_ACCREDITATION)
     return get_visible(sel.with_events(sel.accreditations_for(request.user)), pk=pk)
 
 

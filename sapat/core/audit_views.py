@@ -15,7 +15,17 @@ from .models import AuditAction, AuditEntry
 from .web import paginate
 
 # Record types the log can be searched by; each app adds its own business models here.
-AUDITED_APPS = ("org", "core", "documents", "processes", "complaints", "improvement", "surveys", "audits", "accreditation")
+AUDITED_APPS = (
+    "org",
+    "core",
+    "documents",
+    "processes",
+    "complaints",
+    "improvement",
+    "surveys",
+    "audits",
+    "accreditation",
+)
 
 
 def scoped_log(user):
