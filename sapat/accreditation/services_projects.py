@@ -304,7 +304,7 @@ def women_share(project) -> tuple[int, float | None, str]:
     low, high = WOMEN_SHARE
     warning = ""
     if not low <= share <= high:
-        warning = _("Women make up %(share).0f %% of the commission; the method asks for 25–30 %%.") % {"share": share}
+        warning = _("Women on the commission: %(share).0f %%; the method asks for 25–30 %%.") % {"share": share}
     return len(members), share, warning
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accreditation', '0001_frameworks'),
+        ('accreditation', '0002_register_messages'),
         ('audits', '0001_audits'),
         ('documents', '0003_search_index'),
         ('improvement', '0002_accreditation_origin'),
