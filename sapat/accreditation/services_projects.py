@@ -502,12 +502,17 @@ def stakeholder_rate(*, actor, project, aspect, group, score):
     if actor is not None and not can_view_project(actor, project):
         _deny(_("Only commission members may fill in the stakeholder matrix."))
     _require_open(project)
+    existing = StakeholderRating.objects.filter(project=project, aspect=aspect, group=group).first()
     if score in (None, ""):
-        StakeholderRating.objects.filter(project=project, aspect=aspect, group=group).delete()
+        if existing is not None:
+            existing.delete()
+            record(actor=actor, instance=project, action=AuditAction.UPDATE, note=f"table2 {aspect}/{group} cleared")
         return None
     score = int(score)
     if not 1 <= score <= 4:
         raise ValidationError(_("Influence is rated from 1 to 4."))
+    if existing is not None and existing.score == score:
+        return existing  # the page posts every cell: log only changes
     rating, _created = StakeholderRating.objects.update_or_create(
         project=project, aspect=aspect, group=group, defaults={"score": score}
     )

@@ -8,12 +8,13 @@ from rest_framework.response import Response
 
 from .. import selectors_projects as sel
 from .. import services_projects as svc
-from ..models_projects import Evidence
+from ..models_projects import CriterionAssessment, Evidence, SelfEvaluationProject
 from . import serializers_projects as s
 from .views import ReadViewSet
 
 
 class ProjectViewSet(ReadViewSet):
+    model = SelfEvaluationProject
     serializer_class = s.ProjectSerializer
 
     def visible(self, user):
@@ -23,6 +24,7 @@ class ProjectViewSet(ReadViewSet):
 class AssessmentViewSet(ReadViewSet):
     """Criterion assessments of the reports the user sees; `?report=<id>` narrows the list."""
 
+    model = CriterionAssessment
     serializer_class = s.AssessmentSerializer
 
     def visible(self, user):
