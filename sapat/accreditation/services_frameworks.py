@@ -208,32 +208,31 @@ def load_pack(data: dict, *, institution=None, actor=None) -> tuple[Framework, b
     )
     framework.full_clean()
     framework.save()
-    levels = {
-        level["key"]: FrameworkLevel.objects.create(
-            framework=framework, key=level["key"], rank=rank, **_texts("name", level["name"])
-        )
+    # Bulk inserts (they return keys on PostgreSQL and SQLite): `migrate` and every test
+    # database flush load the shipped packs, so this stays a handful of queries.
+    levels = FrameworkLevel.objects.bulk_create(
+        FrameworkLevel(framework=framework, key=level["key"], rank=rank, **_texts("name", level["name"]))
         for rank, level in enumerate(data["levels"])
-    }
-    order = 0
+    )
+    level_by_key = {level.key: level for level in levels}
+    groups = CriterionGroup.objects.bulk_create(
+        CriterionGroup(framework=framework, code=g["code"], order=order, **_texts("name", g["name"]))
+        for order, g in enumerate(data["groups"])
+    )
+    pairs = [(group, c) for group, g in zip(groups, data["groups"], strict=True) for c in g["criteria"]]
+    criteria = Criterion.objects.bulk_create(
+        Criterion(framework=framework, group=group, code=c["code"], order=order, **_texts("title", c["title"]))
+        for order, (group, c) in enumerate(pairs, start=1)
+    )
     descriptors, elements = [], []
-    for gorder, group_data in enumerate(data["groups"]):
-        group = CriterionGroup.objects.create(
-            framework=framework, code=group_data["code"], order=gorder, **_texts("name", group_data["name"])
-        )
-        for criterion_data in group_data["criteria"]:
-            order += 1
-            criterion = Criterion.objects.create(
-                framework=framework,
-                group=group,
-                code=criterion_data["code"],
-                order=order,
-                **_texts("title", criterion_data["title"]),
-            )
-            for key, text in criterion_data.get("levels", {}).items():
-                if text is not None:
-                    descriptors.append(LevelDescriptor(criterion=criterion, level=levels[key], **_texts("text", text)))
-            for eorder, element in enumerate(criterion_data.get("elements", [])):
-                elements.append(CriterionElement(criterion=criterion, order=eorder, **_texts("text", element)))
+    for criterion, (_group, criterion_data) in zip(criteria, pairs, strict=True):
+        for key, text in criterion_data.get("levels", {}).items():
+            if text is not None:
+                descriptors.append(
+                    LevelDescriptor(criterion=criterion, level=level_by_key[key], **_texts("text", text))
+                )
+        for eorder, element in enumerate(criterion_data.get("elements", [])):
+            elements.append(CriterionElement(criterion=criterion, order=eorder, **_texts("text", element)))
     LevelDescriptor.objects.bulk_create(descriptors)
     CriterionElement.objects.bulk_create(elements)
     if actor is not None:  # an institution's import; shipped packs are data loaded by migrate
@@ -284,18 +283,24 @@ def load_mapping_pack(data: dict) -> int:
     source_fw, target_fw = _framework_by(data["source"]), _framework_by(data["target"])
     sources = {c.code: c for c in source_fw.criteria.all()}
     targets = {c.code: c for c in target_fw.criteria.all()}
-    added = 0
+    existing = set(
+        CriterionMapping.objects.filter(institution=None, source__framework=source_fw).values_list(
+            "source_id", "target_id"
+        )
+    )
+    new = []
     for link in data["links"]:
         if link["coverage"] not in Coverage.values:
             raise PackError([_("Unknown coverage: %(code)s.") % {"code": link["coverage"]}])
         for target_code in link["to"]:
-            _mapping, created = CriterionMapping.objects.get_or_create(
-                institution=None,
-                source=sources[link["from"]],
-                target=targets[target_code],
-                defaults={"coverage": link["coverage"], "note": link.get("note", "")},
-            )
-            added += created
+            source, target = sources[link["from"]], targets[target_code]
+            if (source.pk, target.pk) not in existing:
+                existing.add((source.pk, target.pk))
+                new.append(
+                    CriterionMapping(source=source, target=target, coverage=link["coverage"], note=link.get("note", ""))
+                )
+    CriterionMapping.objects.bulk_create(new)
+    added = len(new)
     return added
 
 
