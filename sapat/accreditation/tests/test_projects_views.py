@@ -134,3 +134,32 @@ def test_project_list_query_count(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get(reverse("se_project_list"))
     assert response.status_code == 200
+
+
+def test_post_accreditation_plan_pages_and_progress_pdf(client, world):
+    p, member, compiler = running_project(world)
+    report = p.reports.get()
+    for assessment in report.assessments.all():
+        checks = {e.pk: ElementStatus.MET for e in assessment.criterion.elements.all()}
+        svc.assessment_save(actor=None, assessment=assessment, checks=checks, narrative="x", level=Level.COMPLIES)
+        svc.evidence_add(actor=None, assessment=assessment, kind="other", title="Charter")
+        svc.assessment_submit(actor=None, assessment=assessment)
+        svc.assessment_accept(actor=None, assessment=assessment)
+    svc.report_write(actor=None, report=report, findings="F", recommendation="R")
+    svc.report_submit(actor=None, report=report)
+    _login(client, world.quality)
+    client.post(reverse("se_remark_add", args=[p.pk]), {"kind": "remark", "text": "Update the website."})
+    remark = p.remarks.get()
+    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    data = {
+        "description": "Appoint an editor",
+        "deadline": deadline,
+        "unit": world.dep_a.pk,
+        "owner": world.staff_a.person.pk,
+    }
+    client.post(reverse("se_measure_add", args=[p.pk, remark.pk]), data)
+    assert remark.measures.get().action.description == "Appoint an editor"
+    response = client.get(reverse("se_progress_report", args=[p.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    _login(client, world.staff_a)  # a member, not the quality department
+    assert client.get(reverse("se_progress_report", args=[p.pk])).status_code == 403
