@@ -14,3 +14,7 @@ class AccreditationConfig(AppConfig):
 
         # The shipped packs are in the database from the first migrate on (issue 7 item 1).
         post_migrate.connect(load_shipped_after_migrate, sender=self)
+
+        from .services_projects import register_attachments
+
+        register_attachments()

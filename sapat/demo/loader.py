@@ -66,6 +66,7 @@ from .process_loader import load_process_registers
 from .raising_loader import load_raised
 from .risks_loader import load_risks
 from .roadmap_loader import load_roadmaps
+from .self_evaluation_loader import load_self_evaluations
 from .spec import AccountSpec, InstitutionSpec, ProgrammeSpec, UnitSpec
 from .surveys_loader import load_surveys
 
@@ -640,6 +641,7 @@ def load(write=print) -> dict[str, str]:
     outcome.update({f"{code} surveys": done for code, done in load_surveys(write).items()})
     outcome.update({f"{code} satisfaction": d for code, d in load_satisfaction_indicators(write).items()})
     outcome.update({f"{code} accreditation": done for code, done in load_accreditation(write).items()})
+    outcome.update({f"{code} self-evaluation": done for code, done in load_self_evaluations(write).items()})
     return outcome
 
 

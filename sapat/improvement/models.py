@@ -82,6 +82,7 @@ class Origin(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint or suggestion")
     MANAGEMENT_REVIEW = "management_review", _("Management review")
     SURVEY = "survey", _("Survey result")
+    ACCREDITATION = "accreditation", _("Accreditation remark or recommendation")
     OWN = "own", _("On its own")
 
 

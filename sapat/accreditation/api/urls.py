@@ -3,11 +3,13 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import views, views_projects
 
 router = SimpleRouter()
 router.register("accreditation-frameworks", views.FrameworkViewSet, basename="api-accreditation-framework")
 router.register("criterion-mappings", views.MappingViewSet, basename="api-criterion-mapping")
 router.register("accreditations", views.AccreditationViewSet, basename="api-accreditation")
+router.register("self-evaluations", views_projects.ProjectViewSet, basename="api-self-evaluation")
+router.register("criterion-assessments", views_projects.AssessmentViewSet, basename="api-criterion-assessment")
 
 urlpatterns = router.urls
