@@ -200,10 +200,18 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "sapat.processes.models_risks.RiskStatus",
         "RiskKindEnum": "sapat.processes.models_risks.RiskKind",
         "ComplaintStatusEnum": "sapat.complaints.choices.Status",
+        "ComplaintCategoryEnum": "sapat.complaints.choices.Category",
         "NonconformityStateEnum": "sapat.improvement.models.NcState",
         "NonconformitySourceEnum": "sapat.improvement.models.NcSource",
         "ActionKindEnum": "sapat.improvement.models.ActionKind",
         "ActionStatusEnum": "sapat.improvement.models.ActionStatus",
+        "FrameworkKindEnum": "sapat.accreditation.models_frameworks.FrameworkKind",
+        "AccreditationKindEnum": "sapat.accreditation.models_register.AccreditationKind",
+        "AccreditationEventKindEnum": "sapat.accreditation.models_register.EventKind",
+        "CommissionMemberCategoryEnum": "sapat.accreditation.models_projects.MemberCategory",
+        "SelfEvaluationReportKindEnum": "sapat.accreditation.models_projects.ReportKind",
+        "EvidenceKindEnum": "sapat.accreditation.models_projects.EvidenceKind",
+        "AgencyRemarkKindEnum": "sapat.accreditation.models_projects.RemarkKind",
     },
 }
 

@@ -44,7 +44,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return [texts(e, "text") for e in obj.elements.all()]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class CriterionGroupSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     criteria = CriterionSerializer(many=True, read_only=True)
 
@@ -70,7 +70,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
 class FrameworkDetailSerializer(FrameworkSerializer):
     levels = LevelSerializer(many=True, read_only=True)
-    groups = GroupSerializer(many=True, read_only=True)
+    groups = CriterionGroupSerializer(many=True, read_only=True)
 
     class Meta(FrameworkSerializer.Meta):
         fields = FrameworkSerializer.Meta.fields + ["levels", "groups"]

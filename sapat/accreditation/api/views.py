@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from sapat.org.api.views import OrgViewSet
 
 from .. import selectors_frameworks, selectors_register, services_register
-from ..models_frameworks import Criterion, CriterionGroup, LevelDescriptor
+from ..models_frameworks import Criterion, CriterionGroup, CriterionMapping, Framework, LevelDescriptor
 from ..models_register import Accreditation, AccreditationEvent
 from . import serializers as s
 
@@ -24,6 +24,8 @@ class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
 
 class FrameworkViewSet(ReadViewSet):
     """Criteria frameworks the user sees; one framework comes with levels, groups and criteria."""
+
+    model = Framework
 
     def visible(self, user):
         qs = selectors_frameworks.frameworks_for(user).order_by("institution_id", "code", "-version")
@@ -42,13 +44,13 @@ class FrameworkViewSet(ReadViewSet):
 class MappingViewSet(ReadViewSet):
     """Mappings between criteria: shipped ones and those of the institutions the user sees."""
 
+    model = CriterionMapping
+
     serializer_class = s.MappingSerializer
 
     def visible(self, user):
         from sapat.org import access
         from sapat.org.access import Perm
-
-        from ..models_frameworks import CriterionMapping
 
         qs = CriterionMapping.objects.select_related("source__framework", "target__framework").order_by("id")
         if not access.can(user, Perm.VIEW_ACCREDITATION):
@@ -59,6 +61,8 @@ class MappingViewSet(ReadViewSet):
 
 class AccreditationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet):
     """The register: institutional and programme accreditations with their events."""
+
+    model = Accreditation
 
     serializer_class = s.AccreditationSerializer
 
