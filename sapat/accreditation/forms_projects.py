@@ -1,5 +1,7 @@
 """Forms of self-evaluation projects. They only parse input; the services check the rules."""
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +179,8 @@ class EvidenceForm(forms.ModelForm):
             "page",
             "note",
         ]
+        # A web address typed without a scheme is taken as https (Django 6's default).
+        field_classes = {"url": partial(forms.URLField, assume_scheme="https")}
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
