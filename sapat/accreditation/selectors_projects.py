@@ -1,10 +1,14 @@
 """Reads of self-evaluation projects that depend on the user."""
 
+import re
 from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from sapat.improvement.models import ActionStatus
 from sapat.org import access
 from sapat.org.choices import Role
 
@@ -112,3 +116,88 @@ def levels_over_years(project, limit: int = 5) -> tuple[list, list[dict]]:
         table.setdefault(code, {})[project_id] = level
     ordered = sorted(table.items(), key=lambda item: [int(p) if p.isdigit() else p for p in str(item[0]).split(".")])
     return chain, [{"code": code, "levels": [levels.get(p.pk, "") for p in chain]} for code, levels in ordered]
+
+
+# --- post-accreditation plan: progress over a period ---------------------------------------------
+
+
+@dataclass
+class PlanPeriod:
+    """A calendar quarter (`quarter` 1–4) or a whole year (`quarter` None) of the plan's
+    progress reports (002 §8.1)."""
+
+    year: int
+    quarter: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None, today):
+        """ "2026", "2026-Q3"; anything else (or nothing) is the current quarter."""
+        match = re.fullmatch(r"(\d{4})(?:-Q([1-4]))?", (text or "").strip())
+        if match and 2000 <= int(match[1]) <= 2100:
+            return cls(int(match[1]), int(match[2]) if match[2] else None)
+        return cls(today.year, (today.month - 1) // 3 + 1)
+
+    @property
+    def start(self):
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self):
+        if self.quarter is None or self.quarter == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.quarter + 1, 1) - timedelta(days=1)
+
+    @property
+    def key(self) -> str:
+        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+
+@dataclass
+class MeasureProgress:
+    measure: object  # PlanMeasure
+    due_in_period: bool
+    done_in_period: bool
+    on_time: bool | None  # for a measure done: by its deadline
+    overdue_at_end: bool  # open after its deadline when the period ends
+
+
+def plan_progress(project, period: PlanPeriod) -> tuple[list, dict]:
+    """Each remark with its measures as they stood over `period`, and the period's totals:
+    measures due in it, done in it (on time or late), and overdue at its end."""
+    remarks = list(project.remarks.prefetch_related("measures__action__owner", "measures__action__unit"))
+    totals = {"measures": 0, "due": 0, "done": 0, "done_on_time": 0, "overdue": 0}
+    rows = []
+    for remark in remarks:
+        measures = []
+        for m in remark.measures.all():
+            action = m.action
+            done_on = action.done_on if action.status == ActionStatus.DONE else None
+            progress = MeasureProgress(
+                measure=m,
+                due_in_period=period.start <= action.deadline <= period.end,
+                done_in_period=done_on is not None and period.start <= done_on <= period.end,
+                on_time=None if done_on is None else done_on <= action.deadline,
+                overdue_at_end=action.deadline < period.end
+                and (action.status == ActionStatus.OPEN or (done_on is not None and done_on > period.end)),
+            )
+            measures.append(progress)
+            totals["measures"] += 1
+            totals["due"] += progress.due_in_period
+            totals["done"] += progress.done_in_period
+            totals["done_on_time"] += progress.done_in_period and bool(progress.on_time)
+            totals["overdue"] += progress.overdue_at_end
+        rows.append((remark, measures))
+    return rows, totals
+
+
+def recent_plan_periods(today, quarters=8) -> list[tuple[str, str]]:
+    """The choices of the progress report: this quarter and the ones before, then the years."""
+    from django.utils.translation import gettext as _
+
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    choices = []
+    for _i in range(quarters):
+        choices.append((f"{year}-Q{quarter}", _("Quarter %(q)d of %(y)d") % {"q": quarter, "y": year}))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    choices += [(str(y), _("Year %(y)d") % {"y": y}) for y in (today.year, today.year - 1)]
+    return choices

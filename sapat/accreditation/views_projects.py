@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -175,6 +176,7 @@ def project_detail(request, pk):
         "matrix": matrix,
         "experts": project.expert_accesses.select_related("user"),
         "remarks": remarks,
+        "progress_periods": sel.recent_plan_periods(timezone.localdate()),
         "can_manage": manage,
         "member_form": MemberForm(institution=project.institution) if manage else None,
         "plan_form": PlanItemForm(project=project) if manage else None,
@@ -315,26 +317,29 @@ def project_copy(request, pk):
 
 @login_required
 def progress_report(request, pk):
-    """The post-accreditation plan's progress (quarterly / annual report) as a PDF."""
-    from django.utils import timezone
-
+    """The post-accreditation plan's progress over a quarter or a year (`?period=2026-Q3`
+    or `?period=2026`; the current quarter by default), as a PDF."""
     from sapat.lib.pdf import render_pdf
 
     project = _project(request, pk)
     if not svc.can_manage(request.user, project.institution_id):
         raise PermissionDenied
-    remarks = project.remarks.prefetch_related("measures__action__owner", "measures__action__unit")
+    today = timezone.localdate()
+    period = sel.PlanPeriod.parse(request.GET.get("period"), today)
+    remarks, totals = sel.plan_progress(project, period)
     pdf = render_pdf(
         "print/post_accreditation_progress.html",
         {
             "project": project,
             "remarks": remarks,
-            "today": timezone.localdate(),
+            "totals": totals,
+            "period": period,
+            "today": today,
             "title": _("Post-accreditation plan: progress"),
             "institution_name": project.institution.tr("name"),
         },
     )
-    return pdf_response(pdf, f"post-accreditation-{project.pk}.pdf")
+    return pdf_response(pdf, f"post-accreditation-{project.pk}-{period.key}.pdf")
 
 
 # --- a report -----------------------------------------------------------------------------------

@@ -332,6 +332,49 @@ def test_post_accreditation_plan_raises_actions(world):
     assert p.status == ProjectStatus.DECIDED
 
 
+@pytest.mark.parametrize(
+    "text, key, start, end",
+    [
+        ("2026-Q1", "2026-Q1", (2026, 1, 1), (2026, 3, 31)),
+        ("2026-Q3", "2026-Q3", (2026, 7, 1), (2026, 9, 30)),
+        ("2026-Q4", "2026-Q4", (2026, 10, 1), (2026, 12, 31)),
+        ("2025", "2025", (2025, 1, 1), (2025, 12, 31)),
+        ("rubbish", "2026-Q4", (2026, 10, 1), (2026, 12, 31)),  # the current quarter
+    ],
+)
+def test_plan_periods(text, key, start, end):
+    period = sel.PlanPeriod.parse(text, datetime.date(2026, 11, 21))
+    assert (period.key, period.start, period.end) == (key, datetime.date(*start), datetime.date(*end))
+
+
+def test_plan_progress_over_a_quarter_and_a_year(world):
+    from sapat.improvement import services as improvement
+
+    p, member, compiler = running_project(world)
+    report = _accept_all(world, p)
+    svc.report_write(actor=world.head_a, report=report, findings="F", recommendation="R")
+    svc.report_submit(actor=world.quality, report=report)
+    remark = svc.remark_add(actor=world.quality, project=p, kind="remark", text="Update the website regularly.")
+    next_year = timezone.localdate().year + 1
+    measures = [
+        svc.measure_add(
+            actor=world.quality,
+            remark=remark,
+            description=f"Measure due {month}/10",
+            owner=world.staff_a.person,
+            deadline=datetime.date(next_year, month, 10),
+            unit=world.dep_a,
+        )
+        for month in (4, 5, 9)
+    ]
+    improvement.action_done(actor=world.staff_a, action=measures[0].action, result="Done early.")
+    rows, totals = sel.plan_progress(p, sel.PlanPeriod(next_year, 2))  # April to June
+    assert [len(m) for _r, m in rows] == [3]
+    assert totals == {"measures": 3, "due": 2, "done": 0, "done_on_time": 0, "overdue": 1}
+    _rows, totals = sel.plan_progress(p, sel.PlanPeriod(next_year - 1))  # this year: done early
+    assert totals == {"measures": 3, "due": 0, "done": 1, "done_on_time": 1, "overdue": 0}
+
+
 def test_next_year_copies_narratives_and_evidence(world):
     p, member, compiler = running_project(world)
     first = p.reports.get().assessments.first()

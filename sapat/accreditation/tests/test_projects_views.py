@@ -161,5 +161,7 @@ def test_post_accreditation_plan_pages_and_progress_pdf(client, world):
     assert remark.measures.get().action.description == "Appoint an editor"
     response = client.get(reverse("se_progress_report", args=[p.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = client.get(reverse("se_progress_report", args=[p.pk]), {"period": "2025"})
+    assert "2025.pdf" in response["Content-Disposition"]
     _login(client, world.staff_a)  # a member, not the quality department
     assert client.get(reverse("se_progress_report", args=[p.pk])).status_code == 403
