@@ -284,3 +284,11 @@ def test_the_framework_page_costs_a_fixed_number_of_queries(client, world):
     fw = Framework.objects.get(code="kr-okb-institutional")
     client.force_login(world.quality)
     assert count(client, reverse("framework_detail", args=[fw.pk])) <= 12
+
+
+def test_the_apps_address_opens_the_register(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.quality)
+    response = client.get("/accreditation/")
+    assert response.status_code == 302 and response["Location"] == reverse("accreditation_register")
