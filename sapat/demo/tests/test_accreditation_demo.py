@@ -3,19 +3,10 @@ accreditations, one conditional, one suspension, a refusal, certificates close t
 trigger reminders; loading again changes nothing."""
 
 import pytest
-from django.db import transaction
 
 from sapat.accreditation import services_register
 from sapat.accreditation.models import Accreditation, AccreditationEvent, FirstGraduation, ReminderSent
-from sapat.demo import loader
 from sapat.demo.accreditation_loader import load_accreditation
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])

@@ -1,23 +1,10 @@
 """The demo's annual process analyses of the last academic year (one demo load)."""
 
 import pytest
-from django.db import transaction
 
 from sapat.core.models import AuditEntry
 from sapat.demo import loader
 from sapat.processes.models import AnalysisState, Process, ProcessAnalysis
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])

@@ -1,19 +1,10 @@
 """The demo trust box: about ten complaints per institution, in every state."""
 
 import pytest
-from django.db import transaction
 
 from sapat.complaints.choices import Status
 from sapat.complaints.models import Complaint
-from sapat.demo import loader
 from sapat.demo.complaints_loader import load_complaints
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])

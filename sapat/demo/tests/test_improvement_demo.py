@@ -2,22 +2,9 @@
 actions on their own and from a risk; a second load changes nothing."""
 
 import pytest
-from django.db import transaction
 
 from sapat.demo import loader
 from sapat.improvement.models import Action, NcState, Nonconformity, Origin
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])

@@ -1,23 +1,9 @@
 """The demo quality policies and the cascade of quality objectives."""
 
-import pytest
-from django.db import transaction
 
 from sapat.demo import loader
 from sapat.demo.data_policy import BATSU_KY
 from sapat.processes.models_policy import ObjectiveReview, PolicyState, QualityObjective, QualityPolicy
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 def test_batkens_policy_is_the_seeds_approved_by_the_academic_council(demo):

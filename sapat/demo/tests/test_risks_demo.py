@@ -3,24 +3,11 @@ serves them all)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 
 from sapat.core.models import AuditEntry
 from sapat.demo import loader
 from sapat.processes.models import Risk, RiskAction, RiskKind, SwotAnalysis, SwotItem
 from sapat.processes.selectors_risks import overdue_actions
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(loaded_once, db):
-    return loaded_once
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])

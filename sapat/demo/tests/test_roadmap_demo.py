@@ -2,18 +2,9 @@
 and loading again changes nothing."""
 
 import pytest
-from django.db import transaction
 
-from sapat.demo import loader
 from sapat.demo.roadmap_loader import load_roadmaps
 from sapat.processes.models_roadmap import Roadmap, RoadmapKind, RoadmapTask, TaskStatus
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load(write=lambda line: None)
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("code", ["batsu", "oshsu"])
