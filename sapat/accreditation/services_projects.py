@@ -361,7 +361,7 @@ def _require_editor(actor, assessment):
 @transaction.atomic
 def assessment_save(*, actor, assessment, checks=None, **fields):
     """Save the analysis and rating; `checks` maps element ids to met / unmet / no evidence."""
-    assessment = CriterionAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = CriterionAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     _require_editor(actor, assessment)
     allowed = {"narrative", "strengths", "weaknesses", "recommendations", "level", "justification"}
     for name, value in fields.items():
@@ -418,7 +418,7 @@ def evidence_remove(*, actor, evidence):
 
 @transaction.atomic
 def assessment_submit(*, actor, assessment):
-    assessment = CriterionAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = CriterionAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     _require_editor(actor, assessment)
     if assessment.report.project.status != ProjectStatus.IN_PROGRESS:
         raise ValidationError(_("The self-evaluation has not started yet."))
@@ -439,7 +439,7 @@ def _require_reviewer(actor, assessment):
 
 @transaction.atomic
 def assessment_return(*, actor, assessment, comment):
-    assessment = CriterionAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = CriterionAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     _require_reviewer(actor, assessment)
     if not comment.strip():
         raise ValidationError({"review_comment": _("Say what must be corrected.")})
@@ -450,7 +450,7 @@ def assessment_return(*, actor, assessment, comment):
 
 @transaction.atomic
 def assessment_accept(*, actor, assessment):
-    assessment = CriterionAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = CriterionAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     _require_reviewer(actor, assessment)
     assessment.state, assessment.accepted_at = AssessmentState.ACCEPTED, timezone.now()
     save_audited(actor, assessment, note="accept")

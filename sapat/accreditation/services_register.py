@@ -95,7 +95,7 @@ EVENT_TO_STATE = {
 def event_add(*, actor, event: AccreditationEvent) -> AccreditationEvent:
     """Record a suspension (3 months to remove the violations), restoration, termination or
     duplicate certificate, and move the accreditation's state accordingly."""
-    acc = Accreditation.objects.select_for_update().get(pk=event.accreditation_id)
+    acc = Accreditation.objects.select_for_update(of=("self",)).get(pk=event.accreditation_id)
     require_manage(actor, acc.institution_id)
     if acc.result == AccreditationResult.REFUSED:
         raise ValidationError(_("A refusal has no certificate: nothing can follow it."))

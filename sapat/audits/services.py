@@ -257,7 +257,9 @@ def _require_draft(version: ProgrammeVersion):
 def entry_save(*, actor, entry: ProgrammeEntry, units=None, processes=None, programmes=None, team=None):
     """Add or change a line of a draft version; `units`, `processes`, `programmes` and `team`,
     when given, replace the links. The team is checked for independence."""
-    version = ProgrammeVersion.objects.select_for_update().select_related("programme").get(pk=entry.version_id)
+    version = (
+        ProgrammeVersion.objects.select_for_update(of=("self",)).select_related("programme").get(pk=entry.version_id)
+    )
     if not entry._state.adding and ProgrammeEntry.objects.get(pk=entry.pk).version_id != version.pk:
         raise ValidationError(_("A programme entry stays in its version."))
     institution_id = version.programme.institution_id
@@ -284,14 +286,20 @@ def entry_save(*, actor, entry: ProgrammeEntry, units=None, processes=None, prog
 
 @transaction.atomic
 def entry_delete(*, actor, entry: ProgrammeEntry) -> None:
-    version = ProgrammeVersion.objects.select_for_update().select_related("programme").get(pk=entry.version_id)
+    version = (
+        ProgrammeVersion.objects.select_for_update(of=("self",)).select_related("programme").get(pk=entry.version_id)
+    )
     _require_manage(actor, version.programme.institution_id)
     _require_draft(version)
     delete_audited(actor, entry)
 
 
 def _lock_version(version) -> ProgrammeVersion:
-    return ProgrammeVersion.objects.select_for_update().select_related("programme__academic_year").get(pk=version.pk)
+    return (
+        ProgrammeVersion.objects.select_for_update(of=("self",))
+        .select_related("programme__academic_year")
+        .get(pk=version.pk)
+    )
 
 
 @transaction.atomic
@@ -348,7 +356,7 @@ def version_return(*, actor, version: ProgrammeVersion, comment: str) -> Program
 @transaction.atomic
 def amendment_start(*, actor, programme: AuditProgramme, reason: str, reason_text: str = "") -> ProgrammeVersion:
     """A new draft version copying the entries in force, with the reason for the change."""
-    programme = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
+    programme = AuditProgramme.objects.select_for_update(of=("self",)).get(pk=programme.pk)
     _require_manage(actor, programme.institution_id)
     in_force = programme.versions.filter(state=VersionState.APPROVED).first()
     if in_force is None:
@@ -483,7 +491,7 @@ def next_code(institution_id, year: int) -> str:
 
 
 def _lock_audit(audit) -> Audit:
-    return Audit.objects.select_for_update().select_related("lead_auditor__person").get(pk=audit.pk)
+    return Audit.objects.select_for_update(of=("self",)).select_related("lead_auditor__person").get(pk=audit.pk)
 
 
 @transaction.atomic
@@ -710,7 +718,11 @@ def item_delete(*, actor, item: ChecklistItem) -> None:
 @transaction.atomic
 def item_answer(*, actor, item: ChecklistItem, answer: str, notes: str = "") -> ChecklistItem:
     """An auditor of the team answers a question while the audit is conducted."""
-    item = ChecklistItem.objects.select_for_update().select_related("audit__lead_auditor__person").get(pk=item.pk)
+    item = (
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("audit__lead_auditor__person")
+        .get(pk=item.pk)
+    )
     _require(actor, actor is None or is_team_member(actor, item.audit), _("Only the audit team answers the checklist."))
     _require_audit_state(item.audit, AuditState.CONDUCT)
     if answer not in (Answer.CONFORMS, Answer.NONCONFORMS, Answer.NOT_APPLICABLE):
@@ -907,7 +919,9 @@ def report_distribute(*, actor, audit: Audit, acknowledge_by=None) -> Audit:
 def report_acknowledge(*, actor, audit: Audit) -> ReportRecipient:
     person = person_of(actor)
     recipient = (
-        ReportRecipient.objects.select_for_update().filter(audit=audit, person=person).first() if person else None
+        ReportRecipient.objects.select_for_update(of=("self",)).filter(audit=audit, person=person).first()
+        if person
+        else None
     )
     if recipient is None:
         raise PermissionDenied(_("The report was not distributed to you."))

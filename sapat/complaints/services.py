@@ -211,7 +211,7 @@ def complaint_follow_up(*, complaint: Complaint, text: str, contacts: dict | Non
     """The sender adds a message through the tracking page. An anonymous complaint stays
     anonymous: a message that tries to add a name or contacts to it is refused. The sender
     of a named one may correct their contacts with it."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     contacts = {k: (v or "").strip() for k, v in (contacts or {}).items() if k in CONTACT_FIELDS}
     if complaint.anonymous and any(contacts.values()):
         raise ValidationError(
@@ -246,7 +246,7 @@ def complaint_route(*, actor, complaint: Complaint, unit: Unit, category: str = 
     """Send the complaint to the unit that must answer it. The answer is due the institution's
     number of working days after the first routing; routing it again (to correct the unit)
     keeps that date: the sender has been waiting all along."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     _require_handle(actor, complaint.institution_id)
     _require_open(complaint)
     if unit is None or unit.institution_id != complaint.institution_id or not unit.is_active:
@@ -271,7 +271,7 @@ def complaint_route(*, actor, complaint: Complaint, unit: Unit, category: str = 
 def complaint_answer(*, actor, complaint: Complaint, answer: str, note: str = "") -> Complaint:
     """Write the answer the sender sees on the tracking page (and by e-mail, if they gave an
     address) and close the complaint; `note` stays internal."""
-    complaint = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("unit").get(pk=complaint.pk)
     _require_answer(actor, complaint)
     _require_open(complaint)
     answer = (answer or "").strip()

@@ -103,7 +103,7 @@ def _next_code(document: Document) -> str:
     doc_type = document.doc_type
     values = {"type": doc_type.code, "unit": document.unit.code, "year": timezone.localdate().year}
     prefix = doc_type.code_pattern.format(**values, seq=0)  # the key: the pattern with the number at 0
-    counter, _created = CodeCounter.objects.select_for_update().get_or_create(
+    counter, _created = CodeCounter.objects.select_for_update(of=("self",)).get_or_create(
         institution_id=document.institution_id, prefix=prefix
     )
     while True:
@@ -137,7 +137,7 @@ def document_create(*, actor, document: Document) -> Document:
 def document_update(
     *, actor, document: Document, expected_version=None, distributed_units=None, distributed_people=None
 ) -> Document:
-    original = Document.objects.select_for_update().get(pk=document.pk)
+    original = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     require_manage(actor, original)
     require_manage(actor, document)  # and where it is going, if the owning unit changes
     _check_version(original, expected_version)
@@ -175,7 +175,7 @@ def revision_start(*, actor, document: Document) -> Revision:
 
 @transaction.atomic
 def revision_update(*, actor, revision: Revision, expected_version=None) -> Revision:
-    original = Revision.objects.select_for_update().get(pk=revision.pk)
+    original = Revision.objects.select_for_update(of=("self",)).get(pk=revision.pk)
     require_manage(actor, original.document)
     if original.is_frozen:
         raise ValidationError(_("An approved revision cannot be edited. Start a new revision."))
@@ -199,7 +199,7 @@ def version_save(
     """Write or replace one language version of a draft: text, a file, or both. With
     `expected_version` (a `version_token` read when the form was opened), a save made by
     someone else in the meantime is refused rather than overwritten."""
-    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    revision = Revision.objects.select_for_update(of=("self",)).get(pk=revision.pk)
     require_manage(actor, revision.document)
     if revision.is_frozen:
         raise ValidationError(_("An approved revision cannot be edited. Start a new revision."))
@@ -261,7 +261,7 @@ def _ask_approval(actor, revision: Revision) -> None:
 @transaction.atomic
 def revision_submit(*, actor, revision: Revision) -> Revision:
     """Send a draft round the agreement sheet (or straight to approval when it has none)."""
-    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    revision = Revision.objects.select_for_update(of=("self",)).get(pk=revision.pk)
     require_manage(actor, revision.document)
     _require_state(revision, RevisionState.DRAFT)
     if not revision.versions.exists():
@@ -281,7 +281,7 @@ def revision_submit(*, actor, revision: Revision) -> Revision:
 @transaction.atomic
 def agreement_decide(*, actor, step: AgreementStep, agreed: bool, comment: str = "") -> AgreementStep:
     """The person whose turn it is agrees, or returns the draft with a comment."""
-    step = AgreementStep.objects.select_for_update().select_related("revision", "person").get(pk=step.pk)
+    step = AgreementStep.objects.select_for_update(of=("self",)).select_related("revision", "person").get(pk=step.pk)
     revision = step.revision
     _require_state(revision, RevisionState.AGREEMENT)
     if _person_of(actor) is None or _person_of(actor).pk != step.person_id:
@@ -318,7 +318,7 @@ def can_approve(user, revision: Revision) -> bool:
 
 @transaction.atomic
 def revision_approve(*, actor, revision: Revision, approved_on=None, protocol_number="", protocol_date=None):
-    revision = Revision.objects.select_for_update().select_related("document__doc_type").get(pk=revision.pk)
+    revision = Revision.objects.select_for_update(of=("self",)).select_related("document__doc_type").get(pk=revision.pk)
     _require_state(revision, RevisionState.APPROVAL)
     if not can_approve(actor, revision):
         raise PermissionDenied(_("Only the approver named for this document type can approve it."))
@@ -346,7 +346,7 @@ def revision_approve(*, actor, revision: Revision, approved_on=None, protocol_nu
 
 @transaction.atomic
 def revision_return_from_approval(*, actor, revision: Revision, comment: str) -> Revision:
-    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    revision = Revision.objects.select_for_update(of=("self",)).get(pk=revision.pk)
     _require_state(revision, RevisionState.APPROVAL)
     if not can_approve(actor, revision):
         raise PermissionDenied(_("Only the approver named for this document type can approve it."))
@@ -360,7 +360,7 @@ def revision_return_from_approval(*, actor, revision: Revision, comment: str) ->
 @transaction.atomic
 def revision_register(*, actor, revision: Revision, effective_date) -> Revision:
     """Register an approved revision; it comes into force on its effective date."""
-    revision = Revision.objects.select_for_update().select_related("document").get(pk=revision.pk)
+    revision = Revision.objects.select_for_update(of=("self",)).select_related("document").get(pk=revision.pk)
     access.require(actor, Perm.MANAGE_DOCUMENTS, revision.document.unit)
     _require_state(revision, RevisionState.APPROVED)
     if revision.approved_on and effective_date < revision.approved_on:
@@ -387,7 +387,7 @@ def distribution_people(document: Document):
 @transaction.atomic
 def bring_into_force(*, actor, revision: Revision) -> Revision:
     """The single-in-force rule: the revision in force until now becomes obsolete."""
-    document = Document.objects.select_for_update().get(pk=revision.document_id)
+    document = Document.objects.select_for_update(of=("self",)).get(pk=revision.document_id)
     today = timezone.localdate()
     for previous in document.revisions.filter(state=RevisionState.IN_FORCE).exclude(pk=revision.pk):
         _set_state(actor, previous, RevisionState.OBSOLETE, ended_on=today)
@@ -429,7 +429,7 @@ def external_register(*, actor, document: Document, received_on=None) -> Revisio
 
 @transaction.atomic
 def document_withdraw(*, actor, document: Document, note: str = "") -> Document:
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     require_manage(actor, document)
     today = timezone.localdate()
     # A revision registered to come into force later is withdrawn with it, or the daily job
@@ -511,7 +511,7 @@ def record_save(*, actor, record: Record) -> Record:
     access.require(actor, Perm.MANAGE_RECORDS, record.unit)
     if record.pk is not None:
         # A change is checked where the record comes from too, and against the stored row.
-        original = Record.objects.select_for_update().select_related("unit").get(pk=record.pk)
+        original = Record.objects.select_for_update(of=("self",)).select_related("unit").get(pk=record.pk)
         access.require(actor, Perm.MANAGE_RECORDS, original.unit)
         if original.disposed_on:
             raise ValidationError(_("A disposed record cannot be changed."))
@@ -526,7 +526,7 @@ def record_save(*, actor, record: Record) -> Record:
 def record_dispose(*, actor, record: Record, note: str) -> Record:
     """Dispose of a record past its retention; the disposal itself stays on record. A record
     is kept through its keep-until day (as `selectors.records_due_for_disposal` lists it)."""
-    record = Record.objects.select_for_update().select_related("unit").get(pk=record.pk)
+    record = Record.objects.select_for_update(of=("self",)).select_related("unit").get(pk=record.pk)
     access.require(actor, Perm.MANAGE_RECORDS, record.unit)
     today = timezone.localdate()
     if record.disposed_on:

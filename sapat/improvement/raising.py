@@ -25,13 +25,17 @@ GOOD_PRACTICE = "good_practice"
 def _finding_locked(finding):
     from sapat.audits.models import Finding
 
-    return Finding.objects.select_for_update().select_related("audit__lead_auditor", "category").get(pk=finding.pk)
+    return (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("audit__lead_auditor", "category")
+        .get(pk=finding.pk)
+    )
 
 
 def _complaint_locked(complaint):
     from sapat.complaints.models import Complaint
 
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
 
 
 def what_finding_raises(finding) -> str:

@@ -146,7 +146,7 @@ def _require_quality(actor, institution_id):
 
 
 def _locked(nc: Nonconformity) -> Nonconformity:
-    return Nonconformity.objects.select_for_update().select_related("unit", "institution").get(pk=nc.pk)
+    return Nonconformity.objects.select_for_update(of=("self",)).select_related("unit", "institution").get(pk=nc.pk)
 
 
 def _unit_people(unit):
@@ -209,7 +209,7 @@ def _next_code(institution_id, year) -> str:
     """NC-2026-001: the year's counter is read and bumped under a lock, so a code is given
     once and never again, even if its nonconformity were deleted."""
     settings_for(institution_id)
-    settings = ImprovementSettings.objects.select_for_update().get(institution_id=institution_id)
+    settings = ImprovementSettings.objects.select_for_update(of=("self",)).get(institution_id=institution_id)
     number = int(settings.counters.get(str(year), 0)) + 1
     settings.counters = {**settings.counters, str(year): number}
     settings.save(update_fields=["counters", "updated_at"])
@@ -545,7 +545,11 @@ def action_create(
 
 
 def _locked_action(action) -> Action:
-    return Action.objects.select_for_update().select_related("unit", "owner", "nonconformity").get(pk=action.pk)
+    return (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("unit", "owner", "nonconformity")
+        .get(pk=action.pk)
+    )
 
 
 def _require_open(action):

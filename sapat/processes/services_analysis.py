@@ -52,7 +52,7 @@ def analysis_save(*, actor, analysis: ProcessAnalysis) -> ProcessAnalysis:
             raise ValidationError(_("This process already has an analysis for this academic year."))
         analysis.state = AnalysisState.DRAFT
     else:
-        original = ProcessAnalysis.objects.select_for_update().get(pk=analysis.pk)
+        original = ProcessAnalysis.objects.select_for_update(of=("self",)).get(pk=analysis.pk)
         if original.process_id != analysis.process_id or original.academic_year_id != analysis.academic_year_id:
             raise ValidationError(_("An analysis stays with its process and year."))
         if not original.is_editable:
@@ -77,7 +77,9 @@ def analysis_submit(*, actor, analysis: ProcessAnalysis) -> ProcessAnalysis:
     """Submit a draft or a returned analysis: the text is frozen and the process's indicator
     figures of the year are stored with it."""
     analysis = (
-        ProcessAnalysis.objects.select_for_update().select_related("process", "academic_year").get(pk=analysis.pk)
+        ProcessAnalysis.objects.select_for_update(of=("self",))
+        .select_related("process", "academic_year")
+        .get(pk=analysis.pk)
     )
     _require_write(actor, analysis.process)
     _require_state(
@@ -98,7 +100,9 @@ def analysis_submit(*, actor, analysis: ProcessAnalysis) -> ProcessAnalysis:
 def analysis_return(*, actor, analysis: ProcessAnalysis, comment: str) -> ProcessAnalysis:
     """The quality department sends a submitted analysis back to its owners for rework."""
     analysis = (
-        ProcessAnalysis.objects.select_for_update().select_related("process", "academic_year").get(pk=analysis.pk)
+        ProcessAnalysis.objects.select_for_update(of=("self",))
+        .select_related("process", "academic_year")
+        .get(pk=analysis.pk)
     )
     _require_review(actor, analysis.process)
     _require_state(analysis, AnalysisState.SUBMITTED, message=_("Only a submitted analysis can be returned."))
@@ -117,7 +121,9 @@ def analysis_return(*, actor, analysis: ProcessAnalysis, comment: str) -> Proces
 @transaction.atomic
 def analysis_accept(*, actor, analysis: ProcessAnalysis) -> ProcessAnalysis:
     analysis = (
-        ProcessAnalysis.objects.select_for_update().select_related("process", "academic_year").get(pk=analysis.pk)
+        ProcessAnalysis.objects.select_for_update(of=("self",))
+        .select_related("process", "academic_year")
+        .get(pk=analysis.pk)
     )
     _require_review(actor, analysis.process)
     _require_state(analysis, AnalysisState.SUBMITTED, message=_("Only a submitted analysis can be accepted."))

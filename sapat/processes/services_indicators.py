@@ -203,7 +203,7 @@ def target_save(*, actor, target: IndicatorTarget) -> IndicatorTarget:
 
 
 def _current(indicator, year, period, unit, programme):
-    qs = IndicatorValue.objects.select_for_update().filter(
+    qs = IndicatorValue.objects.select_for_update(of=("self",)).filter(
         indicator=indicator, year=year, period=period, superseded_by__isnull=True
     )
     return qs.filter(programme=programme) if programme is not None else qs.filter(unit=unit, programme__isnull=True)

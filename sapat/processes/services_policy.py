@@ -58,7 +58,7 @@ def policy_save(*, actor, policy: QualityPolicy) -> QualityPolicy:
         policy.version_number = (last["n"] or 0) + 1
         policy.state = PolicyState.DRAFT
     else:
-        original = QualityPolicy.objects.select_for_update().get(pk=policy.pk)
+        original = QualityPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
         _require_policy(actor, original.institution_id)
         if original.state != PolicyState.DRAFT:
             raise ValidationError(_("An approved policy cannot be edited; write a new version instead."))
@@ -72,7 +72,7 @@ def policy_save(*, actor, policy: QualityPolicy) -> QualityPolicy:
 @transaction.atomic
 def policy_approve(*, actor, policy: QualityPolicy, approved_on, body, protocol_number="") -> QualityPolicy:
     """Put a draft in force; the version in force until then is superseded."""
-    policy = QualityPolicy.objects.select_for_update().get(pk=policy.pk)
+    policy = QualityPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     _require_policy(actor, policy.institution_id)
     if policy.state != PolicyState.DRAFT:
         raise ValidationError(_("This version is already approved."))
@@ -86,7 +86,7 @@ def policy_approve(*, actor, policy: QualityPolicy, approved_on, body, protocol_
     if errors:
         raise ValidationError(errors)
     current = (
-        QualityPolicy.objects.select_for_update()
+        QualityPolicy.objects.select_for_update(of=("self",))
         .filter(institution_id=policy.institution_id, state=PolicyState.IN_FORCE)
         .first()
     )

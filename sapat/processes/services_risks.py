@@ -113,7 +113,7 @@ def _next_code(institution_id) -> str:
     """R-001, R-002, …: the counter lives on the scale, locked while it is read, so a code is
     given once and never again, even when its risk is deleted."""
     scale_for(institution_id)
-    scale = RiskScale.objects.select_for_update().get(institution_id=institution_id)
+    scale = RiskScale.objects.select_for_update(of=("self",)).get(institution_id=institution_id)
     scale.last_number += 1
     scale.save(update_fields=["last_number", "updated_at"])
     return f"R-{scale.last_number:03d}"
@@ -233,7 +233,7 @@ def _turned_into(item: SwotItem) -> str:
 @transaction.atomic
 def swot_item_delete(*, actor, item: SwotItem) -> None:
     """Remove an item, unless it was turned into a risk or an objective: it is their source."""
-    item = SwotItem.objects.select_for_update().select_related("analysis").get(pk=item.pk)
+    item = SwotItem.objects.select_for_update(of=("self",)).select_related("analysis").get(pk=item.pk)
     _require_swot(actor, item.analysis)
     became = _turned_into(item)
     if became:
@@ -250,7 +250,7 @@ def swot_item_to_objective(*, actor, item: SwotItem, objective: QualityObjective
     objective only. `objective` carries what the user chose (text, objective above, period);
     the unit is the analysis's. The objective's own rules (who sets a unit's objectives, the
     cascade) are `objective_save`'s."""
-    item = SwotItem.objects.select_for_update().select_related("analysis").get(pk=item.pk)
+    item = SwotItem.objects.select_for_update(of=("self",)).select_related("analysis").get(pk=item.pk)
     analysis = item.analysis
     _require_swot(actor, analysis)
     if item.objective_id:

@@ -486,7 +486,7 @@ def invitations_send(*, actor, campaign, base_url, addresses=None) -> int:
     employers, parents), or the staff of the campaign's units. `base_url` is the site's
     address for the links. Returns how many were invited."""
     _require(actor, campaign.unit)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     slot = _invitation_slot(campaign)
     wanted = addresses if addresses is not None else staff_addresses(campaign)
     if not wanted:

@@ -77,7 +77,7 @@ def bring_into_force_due(today: datetime.date) -> list[Revision]:
     )
     for revision in due:
         with transaction.atomic():
-            locked = Revision.objects.select_for_update().select_related("document").get(pk=revision.pk)
+            locked = Revision.objects.select_for_update(of=("self",)).select_related("document").get(pk=revision.pk)
             if locked.state != RevisionState.REGISTERED:
                 continue  # taken into force meanwhile (by hand or another run)
             done.append(services.bring_into_force(actor=None, revision=locked))
