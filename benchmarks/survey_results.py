@@ -7,8 +7,8 @@ one teaching evaluation of a 20-question questionnaire (18 Likert, a single choi
 comment): 10 faculties × 5 departments, 500 teachers, 400 student groups, 4,000
 discipline–teacher pairs, 105,000 responses and 2,005,500 answers (19 each, and a comment on
 one in ten), inserted by the database itself with generate_series. Then times
-`selectors.results` — what the results page, the exports and the API compute — for one faculty broken down by teacher, and the whole page
-for the quality department. Budget: ≤ 1 s."""
+`selectors.results` — what the results page, the exports and the API compute — for one
+faculty broken down by teacher, and the whole page for the quality department. Budget: ≤ 1 s."""
 
 import os
 import statistics
