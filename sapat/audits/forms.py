@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sapat.org.forms import DATE
+from sapat.org.forms import DATE, unit_label
 from sapat.org.models import AcademicYear, Person, Programme, Unit
 from sapat.processes.models import Process
 
@@ -26,7 +26,7 @@ def _scope_fields(form, institution):
     """Limit units, processes and programmes choices to the institution, with readable labels."""
     if "units" in form.fields:
         form.fields["units"].queryset = _units(institution)
-        form.fields["units"].label_from_instance = lambda u: f"{u.code} — {u.name}"
+        form.fields["units"].label_from_instance = unit_label
     if "processes" in form.fields:
         form.fields["processes"].queryset = _processes(institution)
         form.fields["processes"].label_from_instance = lambda p: f"{p.code} {p.name}"

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sapat.org.forms import unit_label
 from sapat.org.models import Unit
 
 from . import spam
@@ -14,10 +15,6 @@ SPAM_MESSAGES = {
     "used": _("This form has already been sent. Open the page again to write a new message."),
     "honeypot": _("Leave the field “Website” empty and send the form again."),
 }
-
-
-def _unit_label(unit):
-    return f"{unit.code} — {unit.name}"
 
 
 def active_units(institution):
@@ -61,7 +58,7 @@ class PublicComplaintForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.institution = institution
         self.fields["concerns_unit"].queryset = active_units(institution)
-        self.fields["concerns_unit"].label_from_instance = _unit_label
+        self.fields["concerns_unit"].label_from_instance = unit_label
         self.fields["concerns_unit"].label = _("Which unit does it concern? (if you know)")
         if not self.is_bound:
             self.initial["started"] = spam.issue_started()
@@ -103,7 +100,7 @@ class RouteForm(forms.Form):
     def __init__(self, *args, complaint, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = active_units(complaint.institution_id)
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
         self.initial.setdefault("unit", complaint.unit_id or complaint.concerns_unit_id)
         self.initial.setdefault("category", complaint.category)
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sapat.org import selectors as org_selectors
-from sapat.org.forms import DATE
+from sapat.org.forms import DATE, unit_label
 from sapat.org.models import Unit
 from sapat.processes.models import Process
 
@@ -13,10 +13,6 @@ from .models import MAX_WHYS, ActionKind, ImprovementSettings, NcSource, NcType,
 
 # Origins that come with their record: raised from it, never chosen in the form.
 LINKED_ORIGINS = (Origin.NONCONFORMITY, Origin.RISK, Origin.AUDIT_FINDING, Origin.COMPLAINT, Origin.SURVEY)
-
-
-def _unit_label(unit):
-    return f"{unit.code} — {unit.name}"
 
 
 def _units(institution):
@@ -47,7 +43,7 @@ class NonconformityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["nc_type"].queryset = types.filter(is_active=True)
         self.fields["unit"].queryset = _units(institution)
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = unit_label
         self.fields["process"].queryset = Process.objects.filter(institution=institution, is_active=True)
         self.fields["process"].label_from_instance = lambda p: f"{p.code} {p.name}"
 
@@ -102,7 +98,7 @@ class ActionForm(forms.Form):
                 initial=Origin.OWN,
             )
             self.fields["unit"] = forms.ModelChoiceField(label=_("Unit"), queryset=_units(institution))
-            self.fields["unit"].label_from_instance = _unit_label
+            self.fields["unit"].label_from_instance = unit_label
 
 
 class CheckForm(forms.Form):

@@ -20,6 +20,11 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def unit_label(unit):
+    """How a unit reads in a select: its code, then its name."""
+    return f"{unit.code} — {unit.name}"
+
+
 class ScopedForm(forms.ModelForm):
     """A model form whose unit and person choices are limited to one institution and,
     for unit fields, to the units the user may write in."""

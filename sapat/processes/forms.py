@@ -3,16 +3,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from sapat.org import selectors as org_selectors
-from sapat.org.forms import DATE
+from sapat.org.forms import DATE, unit_label
 from sapat.org.models import Unit
 
 from . import selectors
 from .models import Process, ProcessInput, ProcessOutput, ProcessOwnership
-
-
-def unit_label(unit):
-    """How a unit reads in a select of this app: its code, then its name."""
-    return f"{unit.code} — {unit.name}"
 
 
 class _ProcessLinksForm(forms.ModelForm):
